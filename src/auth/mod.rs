@@ -1,0 +1,8 @@
+//! Credentials: passwords, JWTs, API keys, and who is calling.
+
+pub mod caller;
+pub mod jwt;
+pub mod keys;
+pub mod password;
+
+pub use caller::{Caller, Via};

@@ -1,0 +1,89 @@
+//! The SQLite file: a pool of connections, each set up the same way, and the
+//! schema applied at every start.
+
+use std::path::Path;
+use std::time::Duration;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::ApiResult;
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
+
+pub const SCHEMA: &str = include_str!("../schema.sql");
+
+/// Per-connection settings. WAL lets readers run beside the one writer;
+/// `synchronous=NORMAL` in WAL mode keeps every committed write across a
+/// process crash (`kill -9`); only a power cut can lose the last commits.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(())
+}
+
+/// Opens (creating when needed) the database, applies the schema and returns a pool.
+pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
+    let first =
+        Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    // journal_mode is a property of the file: set it once, before the pool opens.
+    let mode: String = first
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| format!("cannot use {}: {e}", path.display()))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(format!("{}: cannot switch to WAL mode", path.display()));
+    }
+    configure(&first).map_err(|e| e.to_string())?;
+    first
+        .execute_batch(SCHEMA)
+        .map_err(|e| format!("cannot apply schema.sql: {e}"))?;
+    drop(first);
+
+    let manager = SqliteConnectionManager::file(path)
+        .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .with_init(|c| configure(c));
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| format!("cannot open a connection pool: {e}"))
+}
+
+/// Runs `f` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up
+/// front, so a read-then-write never fails half way on a lock upgrade.
+pub fn write<T>(
+    pool: &Pool,
+    f: impl FnOnce(&rusqlite::Transaction) -> ApiResult<T>,
+) -> ApiResult<T> {
+    let mut conn = pool.get()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Folds the WAL back into the main file and truncates it.
+pub fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+}
+
+/// Called once every pooled connection is gone: the last connection to close
+/// checkpoints and deletes `-wal` and `-shm`, leaving the database file alone.
+pub fn close_cleanly(path: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open(path)?;
+    checkpoint(&conn)?;
+    conn.close().map_err(|(_, e)| e)
+}
+
+pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}

@@ -1,0 +1,20 @@
+//! RESTume: a résumé served as a REST API from one binary and one SQLite file.
+//! `main.rs` reads the command line; `startup` serves; `routes` maps every URL
+//! to its handler.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod log;
+pub mod plans;
+pub mod routes;
+pub mod server;
+pub mod startup;
+pub mod time;
+pub mod validate;

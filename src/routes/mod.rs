@@ -1,0 +1,228 @@
+//! Every route of the server in one table: method, path, who may call it, and
+//! the handler. A URL finds its handler here in one step; the table also gives
+//! 405 answers their `Allow` header and enforces the credential rules of §2.2.
+
+mod account;
+mod api_keys;
+mod auth;
+mod health;
+mod profile;
+
+use std::net::IpAddr;
+
+use rouille::{Request, Response};
+use serde_json::Value;
+
+use crate::app::App;
+use crate::auth::{Caller, Via, caller};
+use crate::error::{ApiError, ApiResult};
+use crate::http;
+
+/// Who may call a route (SPEC §2.2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Access {
+    /// No credential needed.
+    Public,
+    /// A JWT; an API key gets 403 `jwt_required`.
+    Jwt,
+    /// A JWT or an API key.
+    Owner,
+    /// The JWT of an admin.
+    Admin,
+}
+
+pub type Handler = fn(&Ctx) -> ApiResult;
+
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: Handler,
+}
+
+const fn route(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    handler: Handler,
+) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        handler,
+    }
+}
+
+use Access::*;
+
+pub const ROUTES: &[Route] = &[
+    route("GET", "/health", Public, health::get),
+    route("POST", "/v1/auth/register", Public, auth::register),
+    route("POST", "/v1/auth/login", Public, auth::login),
+    route("POST", "/v1/auth/refresh", Jwt, auth::refresh),
+    route("POST", "/v1/auth/logout", Jwt, auth::logout),
+    route("POST", "/v1/auth/password", Jwt, auth::change_password),
+    route("POST", "/v1/auth/api-keys", Jwt, api_keys::create),
+    route("GET", "/v1/auth/api-keys", Jwt, api_keys::list),
+    route(
+        "DELETE",
+        "/v1/auth/api-keys/{key_id}",
+        Jwt,
+        api_keys::revoke,
+    ),
+    route("GET", "/v1/me/account", Owner, account::get),
+    route("PATCH", "/v1/me/account", Owner, account::patch),
+    route("DELETE", "/v1/me/account", Owner, account::delete),
+    route("GET", "/v1/me/profile", Owner, profile::get),
+    route("PATCH", "/v1/me/profile", Owner, profile::patch),
+];
+
+/// What a handler gets: the shared state, the request, the path parameters in
+/// the order of the pattern, and the caller the route's access rule admitted.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub req: &'a Request,
+    pub params: Vec<&'a str>,
+    pub caller: Option<Caller>,
+    pub ip: IpAddr,
+}
+
+impl Ctx<'_> {
+    /// The authenticated caller; only called by handlers of non-public routes.
+    pub fn caller(&self) -> &Caller {
+        self.caller
+            .as_ref()
+            .expect("route access admits only authenticated callers")
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.caller().id
+    }
+
+    pub fn body(&self) -> ApiResult<Value> {
+        http::json_body(self.req)
+    }
+
+    pub fn param(&self, i: usize) -> &str {
+        self.params[i]
+    }
+}
+
+fn matches<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
+    let mut params = Vec::new();
+    let mut want = pattern.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return Some(params),
+            (Some(w), Some(g)) if w.starts_with('{') && !g.is_empty() => params.push(g),
+            (Some(w), Some(g)) if w == g => {}
+            _ => return None,
+        }
+    }
+}
+
+/// Finds the route, checks the credential, runs the handler. Returns the
+/// answer and, for the access log, who called.
+pub fn dispatch(app: &App, req: &Request) -> (ApiResult, Option<Caller>) {
+    let path = req.raw_url().split(['?', '#']).next().unwrap_or("");
+    let method = match req.method() {
+        "HEAD" => "GET",
+        m => m,
+    };
+    let mut allowed = Vec::new();
+    let mut found = None;
+    for r in ROUTES {
+        if let Some(params) = matches(r.path, path) {
+            if r.method == method {
+                found = Some((r, params));
+                break;
+            }
+            allowed.push(r.method);
+        }
+    }
+    let Some((route, params)) = found else {
+        return if allowed.is_empty() {
+            (Err(ApiError::not_found()), None)
+        } else {
+            (Err(ApiError::method_not_allowed(&allowed)), None)
+        };
+    };
+    let caller = match admit(app, req, route.access) {
+        Ok(c) => c,
+        Err(e) => return (Err(e), None),
+    };
+    let ctx = Ctx {
+        app,
+        req,
+        params,
+        caller,
+        ip: http::client_ip(req, &app.config.trusted_proxies),
+    };
+    ((route.handler)(&ctx), ctx.caller)
+}
+
+fn admit(app: &App, req: &Request, access: Access) -> ApiResult<Option<Caller>> {
+    if access == Public {
+        return Ok(None);
+    }
+    let Some(caller) = caller::identify(app, req)? else {
+        return Err(ApiError::unauthorized(
+            "not_authenticated",
+            "Sign in: send a JWT or an API key",
+        ));
+    };
+    match (access, &caller.via) {
+        (Jwt | Admin, Via::Key { .. }) => Err(ApiError::forbidden(
+            "jwt_required",
+            "This route takes a JWT from /v1/auth/login, not an API key",
+        )),
+        (Admin, Via::Jwt) if !caller.is_admin => Err(ApiError::forbidden(
+            "admin_required",
+            "Only administrators may do this",
+        )),
+        _ => Ok(Some(caller)),
+    }
+}
+
+/// Answers for the handlers that share a shape.
+pub fn ok(value: Value) -> ApiResult<Response> {
+    Ok(http::ok(&value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_whole_segments() {
+        assert_eq!(
+            matches("/v1/auth/api-keys/{id}", "/v1/auth/api-keys/abc"),
+            Some(vec!["abc"])
+        );
+        assert_eq!(
+            matches("/v1/auth/api-keys/{id}", "/v1/auth/api-keys/"),
+            None
+        );
+        assert_eq!(
+            matches("/v1/auth/api-keys/{id}", "/v1/auth/api-keys/a/b"),
+            None
+        );
+        assert_eq!(matches("/health", "/health/"), None);
+    }
+
+    #[test]
+    fn every_route_is_unique() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {}",
+                    a.method,
+                    a.path
+                );
+            }
+        }
+    }
+}
