@@ -32,6 +32,9 @@ impl Username {
     pub fn parse(field: &str, s: &str) -> Result<Username, FieldError> {
         let n = s.chars().count();
         let bad = |code, msg: &str| Err(FieldError::new(field, code, msg));
+        if RESERVED.contains(&s.to_ascii_lowercase().as_str()) {
+            return bad("reserved", "this name is reserved");
+        }
         if n < 3 {
             return bad("too_short", "at least 3 characters");
         }
@@ -46,9 +49,6 @@ impl Username {
         }
         if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return bad("invalid_format", "must start with a letter or a digit");
-        }
-        if RESERVED.contains(&s.to_ascii_lowercase().as_str()) {
-            return bad("reserved", "this name is reserved");
         }
         Ok(Username(s.to_string()))
     }

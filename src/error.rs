@@ -22,8 +22,12 @@ impl FieldError {
     }
 }
 
+/// Boxed so that `Result<T, ApiError>` stays one pointer wide on the happy path.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<Problem>);
+
+#[derive(Debug)]
+pub struct Problem {
     pub status: u16,
     pub code: &'static str,
     pub detail: String,
@@ -37,9 +41,22 @@ pub struct ApiError {
 
 pub type ApiResult<T = Response> = Result<T, ApiError>;
 
+impl std::ops::Deref for ApiError {
+    type Target = Problem;
+    fn deref(&self) -> &Problem {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut Problem {
+        &mut self.0
+    }
+}
+
 impl ApiError {
     pub fn new(status: u16, code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError {
+        ApiError(Box::new(Problem {
             status,
             code,
             detail: detail.into(),
@@ -47,7 +64,7 @@ impl ApiError {
             extra: Vec::new(),
             headers: Vec::new(),
             cause: None,
-        }
+        }))
     }
 
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {

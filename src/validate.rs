@@ -104,8 +104,11 @@ impl Fields {
     /// A string that must be there, with at least `min` characters that are not
     /// white space and at most `max` in all. Kept exactly as given.
     pub fn required_string(&mut self, name: &str, min: usize, max: usize) -> Option<String> {
+        let errors = self.errors.len();
         match self.string(name, min, max) {
             Patch::Set(s) => Some(s),
+            // a present but bad value has its own error already
+            _ if self.errors.len() > errors => None,
             Patch::Absent | Patch::Null => {
                 self.error(name, "required", "is required");
                 None

@@ -127,6 +127,12 @@ fn matches<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
 /// answer and, for the access log, who called.
 pub fn dispatch(app: &App, req: &Request) -> (ApiResult, Option<Caller>) {
     let path = req.raw_url().split(['?', '#']).next().unwrap_or("");
+    // Debug builds only, and only when asked: lets the tests prove a panic
+    // becomes a clean 500 problem.
+    #[cfg(debug_assertions)]
+    if path == "/__test/panic" && std::env::var_os("RESTUME_TEST_PANIC").is_some() {
+        panic!("boom at /srv/secret/path.rs: SELECT password_hash FROM users");
+    }
     let method = match req.method() {
         "HEAD" => "GET",
         m => m,

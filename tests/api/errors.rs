@@ -1,0 +1,172 @@
+//! SPEC §1.1: every error is a problem document with a stable code.
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[test]
+fn unknown_path_is_a_404_problem() {
+    let app = spawn_app();
+    let r = app.get("/v1/nothing-here", Cred::None);
+    r.problem(404, "not_found");
+    assert!(r.header("X-Request-Id").is_some());
+    app.get("/health/", Cred::None).problem(404, "not_found");
+}
+
+#[test]
+fn wrong_method_is_a_405_with_allow() {
+    let app = spawn_app();
+    let r = app.call("PUT", "/health", Cred::None, None);
+    r.problem(405, "method_not_allowed");
+    assert_eq!(r.header("Allow"), Some("GET"));
+    let r = app.call("PUT", "/v1/me/account", Cred::None, None);
+    r.problem(405, "method_not_allowed");
+    assert_eq!(r.header("Allow"), Some("GET, PATCH, DELETE"));
+}
+
+#[test]
+fn body_that_is_not_json_is_a_415() {
+    let app = spawn_app();
+    let body = br#"{"username":"ada","password":"x"}"#;
+    let r = app.request(
+        "POST",
+        "/v1/auth/login",
+        &[("Content-Type", "text/plain")],
+        Some(body),
+    );
+    r.problem(415, "unsupported_media_type");
+    let r = app.request("POST", "/v1/auth/login", &[], Some(body));
+    r.problem(415, "unsupported_media_type");
+    // with a charset parameter it is JSON
+    let r = app.request(
+        "POST",
+        "/v1/auth/login",
+        &[("Content-Type", "application/json; charset=utf-8")],
+        Some(body),
+    );
+    r.problem(401, "invalid_credentials");
+}
+
+#[test]
+fn malformed_json_is_a_400() {
+    let app = spawn_app();
+    for body in [&b"{"[..], b"", b"{\"a\":}", b"\xff\xfe"] {
+        let r = app.request(
+            "POST",
+            "/v1/auth/register",
+            &[("Content-Type", "application/json")],
+            Some(body),
+        );
+        r.problem(400, "malformed_json");
+    }
+}
+
+#[test]
+fn body_over_one_mebibyte_is_a_413_and_nothing_is_created() {
+    let app = spawn_app();
+    let big = json!({"username": "bigbody", "email": "big@example.com", "password": PASSWORD,
+                     "full_name": "x".repeat(1024 * 1024)});
+    let r = app.post("/v1/auth/register", Cred::None, &big);
+    r.problem(413, "payload_too_large");
+    // a lying Content-Length is refused before the body is read
+    let r = app.raw(
+        format!(
+            "POST /v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{{",
+            2 * 1024 * 1024
+        )
+        .as_bytes(),
+    );
+    r.problem(413, "payload_too_large");
+    app.login("bigbody", PASSWORD)
+        .problem(401, "invalid_credentials");
+    // the server is still well
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+}
+
+#[test]
+fn validation_names_every_bad_field() {
+    let app = spawn_app();
+    let r = app.post(
+        "/v1/auth/register",
+        Cred::None,
+        &json!({"username": "-x", "email": "not-an-email", "password": 12345678, "extra": true}),
+    );
+    let mut errors = r.field_errors();
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![
+            ("email".into(), "invalid_format".into()),
+            ("extra".into(), "unknown_field".into()),
+            ("full_name".into(), "required".into()),
+            ("password".into(), "wrong_type".into()),
+            ("username".into(), "too_short".into()),
+        ]
+    );
+    let r = app.post(
+        "/v1/auth/register",
+        Cred::None,
+        &json!(["not", "an", "object"]),
+    );
+    assert_eq!(
+        r.field_errors(),
+        vec![("body".to_string(), "wrong_type".to_string())]
+    );
+}
+
+#[test]
+fn a_panic_is_a_clean_500() {
+    let app = spawn_with(&[], &[("RESTUME_TEST_PANIC", "1")]);
+    let r = app.request("GET", "/__test/panic", &[("X-Request-Id", "panic-1")], None);
+    let body = r.problem(500, "internal_error");
+    let text = body.to_string();
+    for leak in ["SELECT", "/srv", "boom", "password"] {
+        assert!(!text.contains(leak), "{text}");
+    }
+    // the log holds the cause, under the request id
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let logs = app.log_text();
+    assert!(
+        logs.lines()
+            .any(|l| l.contains("panic-1") && l.contains("boom")),
+        "{logs}"
+    );
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+}
+
+#[test]
+fn request_id_is_echoed_or_generated() {
+    let app = spawn_app();
+    let r = app.request("GET", "/health", &[("X-Request-Id", "abc-123")], None);
+    assert_eq!(r.header("X-Request-Id"), Some("abc-123"));
+    let a = app.get("/health", Cred::None);
+    let b = app.get("/health", Cred::None);
+    assert!(a.header("X-Request-Id").unwrap().len() >= 16);
+    assert_ne!(a.header("X-Request-Id"), b.header("X-Request-Id"));
+    let body = app.get("/health", Cred::None).json();
+    assert_eq!(body["status"], "ok");
+    assert!(body["version"].is_string());
+}
+
+#[test]
+fn every_request_gets_one_access_log_line() {
+    let app = spawn_app();
+    app.request("GET", "/health", &[("X-Request-Id", "log-me-1")], None);
+    app.request(
+        "GET",
+        "/nope?token=abc",
+        &[("X-Request-Id", "log-me-2")],
+        None,
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let logs = app.log_text();
+    let one: Vec<_> = logs.lines().filter(|l| l.contains("log-me-1")).collect();
+    assert_eq!(one.len(), 1, "{logs}");
+    assert!(one[0].contains("GET /health 200"), "{}", one[0]);
+    let two: Vec<_> = logs.lines().filter(|l| l.contains("log-me-2")).collect();
+    assert!(
+        two[0].contains("GET /nope 404") && !two[0].contains("token"),
+        "{}",
+        two[0]
+    );
+}

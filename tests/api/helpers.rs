@@ -1,0 +1,388 @@
+//! `spawn_app()`: the real `restume` binary on 127.0.0.1:0 with a fresh
+//! temporary database, and a tiny HTTP/1.1 client that speaks to it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// The JWT secret test servers use, so tests can forge tokens with it.
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!(
+            "restume-test-{}-{}-{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// The names of the files in the folder, sorted.
+    pub fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub child: Child,
+    pub dir: Arc<TempDir>,
+    pub logs: Arc<Mutex<Vec<String>>>,
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_restume")
+}
+
+pub fn spawn_app() -> TestApp {
+    spawn_with(&[], &[])
+}
+
+pub fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> TestApp {
+    spawn_in(Arc::new(TempDir::new()), args, env)
+}
+
+/// Starts a server on the database `restume.db` in `dir`.
+pub fn spawn_in(dir: Arc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> TestApp {
+    let db = dir.0.join("restume.db");
+    let mut cmd = Command::new(bin());
+    cmd.arg("serve")
+        .args([
+            "--bind",
+            "127.0.0.1:0",
+            "--bcrypt-cost",
+            "4",
+            "--threads",
+            "4",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .args(args)
+        .env("RESTUME_JWT_SECRET", SECRET)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start restume");
+    let stderr = child.stderr.take().unwrap();
+    let logs = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = mpsc::channel();
+    let sink = Arc::clone(&logs);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if let Some(addr) = line.split("listening on http://").nth(1) {
+                let _ = tx.send(addr.trim().to_string());
+            }
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("server did not start: {:?}", logs.lock().unwrap()));
+    TestApp {
+        addr: addr.parse().unwrap(),
+        child,
+        dir,
+        logs,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts an RFC 9457 problem with this status and code; returns the body.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "{}", self.text());
+        assert_eq!(
+            self.header("Content-Type"),
+            Some("application/problem+json")
+        );
+        let body = self.json();
+        assert_eq!(body["code"], code, "{body}");
+        assert_eq!(body["status"], status);
+        assert!(body["title"].is_string() && body["detail"].is_string());
+        body
+    }
+
+    /// The fields named in a 422's `errors[]`, with their codes.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        let body = self.problem(422, "validation_failed");
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_string(),
+                    e["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A credential for a request.
+#[derive(Clone, Copy)]
+pub enum Cred<'a> {
+    None,
+    Jwt(&'a str),
+    Key(&'a str),
+}
+
+impl TestApp {
+    pub fn raw(&self, request: &[u8]) -> Resp {
+        send(self.addr, request)
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Resp {
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.addr
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if let Some(b) = body {
+            req.push_str(&format!("Content-Length: {}\r\n", b.len()));
+        }
+        req.push_str("\r\n");
+        let mut bytes = req.into_bytes();
+        if let Some(b) = body {
+            bytes.extend_from_slice(b);
+        }
+        send(self.addr, &bytes)
+    }
+
+    pub fn call(&self, method: &str, path: &str, cred: Cred, body: Option<&Value>) -> Resp {
+        let auth;
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        match cred {
+            Cred::None => {}
+            Cred::Jwt(t) => {
+                auth = format!("Bearer {t}");
+                headers.push(("Authorization", &auth));
+            }
+            Cred::Key(k) => headers.push(("X-API-Key", k)),
+        }
+        let data = body.map(|b| b.to_string().into_bytes());
+        if data.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        self.request(method, path, &headers, data.as_deref())
+    }
+
+    pub fn get(&self, path: &str, cred: Cred) -> Resp {
+        self.call("GET", path, cred, None)
+    }
+
+    pub fn post(&self, path: &str, cred: Cred, body: &Value) -> Resp {
+        self.call("POST", path, cred, Some(body))
+    }
+
+    pub fn patch(&self, path: &str, cred: Cred, body: &Value) -> Resp {
+        self.call("PATCH", path, cred, Some(body))
+    }
+
+    pub fn delete(&self, path: &str, cred: Cred) -> Resp {
+        self.call("DELETE", path, cred, None)
+    }
+
+    pub fn register_as(&self, username: &str) -> Resp {
+        self.post(
+            "/v1/auth/register",
+            Cred::None,
+            &json!({"username": username, "email": format!("{username}@example.com"),
+                    "password": PASSWORD, "full_name": format!("{username} Example")}),
+        )
+    }
+
+    pub fn login(&self, username: &str, password: &str) -> Resp {
+        self.post(
+            "/v1/auth/login",
+            Cred::None,
+            &json!({"username": username, "password": password}),
+        )
+    }
+
+    /// Registers `username` and returns a JWT for them.
+    pub fn user(&self, username: &str) -> String {
+        let r = self.register_as(username);
+        assert_eq!(r.status, 201, "{}", r.text());
+        let r = self.login(username, PASSWORD);
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates an API key for the JWT's owner and returns the raw key.
+    pub fn key(&self, jwt: &str) -> String {
+        let r = self.post(
+            "/v1/auth/api-keys",
+            Cred::Jwt(jwt),
+            &json!({"name": "test"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+        r.json()["raw_key"].as_str().unwrap().to_string()
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.0.join("restume.db")
+    }
+
+    pub fn log_text(&self) -> String {
+        self.logs.lock().unwrap().join("\n")
+    }
+
+    /// Sends SIGTERM and waits for the process to end.
+    pub fn terminate(&mut self) -> ExitStatus {
+        signal(self.child.id(), "TERM");
+        wait_for(&mut self.child, Duration::from_secs(20))
+    }
+}
+
+pub fn signal(pid: u32, sig: &str) {
+    let ok = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+pub fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(start.elapsed() < limit, "process did not exit in {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn open_db(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+fn send(addr: SocketAddr, request: &[u8]) -> Resp {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    // The server may answer (413) and close before it has read everything.
+    let _ = stream.write_all(request);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    parse(&raw)
+}
+
+fn parse(raw: &[u8]) -> Resp {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP response: {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("Transfer-Encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        body = dechunk(&body);
+    }
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 2 + size + 2..];
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! The process: settings, help, clean stop, a secret that survives restarts,
+//! logs without secrets, and hashing that cannot starve other requests.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[test]
+fn bad_settings_stop_the_start_with_one_clear_line() {
+    let dir = TempDir::new();
+    let db = dir.0.join("x.db");
+    for (args, env, says) in [
+        (vec!["--bind", "nowhere"], vec![], "bind"),
+        (
+            vec![],
+            vec![("RESTUME_JWT_SECRET", "too-short")],
+            "jwt-secret",
+        ),
+        (vec!["--bcrypt-cost", "3"], vec![], "bcrypt-cost"),
+        (vec!["--bcrypt-cost", "32"], vec![], "bcrypt-cost"),
+        (vec!["--threads", "many"], vec![], "threads"),
+        (vec!["--no-such-flag"], vec![], "no-such-flag"),
+    ] {
+        let out = Command::new(bin())
+            .args(["serve", "--db"])
+            .arg(&db)
+            .args(&args)
+            .envs(env)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(!db.exists(), "a refused start creates no database");
+}
+
+#[test]
+fn help_explains_every_setting() {
+    let out = Command::new(bin()).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for env in [
+        "RESTUME_DB",
+        "RESTUME_BIND",
+        "RESTUME_THREADS",
+        "RESTUME_JWT_SECRET",
+        "RESTUME_JWT_TTL",
+        "RESTUME_BCRYPT_COST",
+    ] {
+        assert!(text.contains(env), "{env} missing from --help");
+    }
+}
+
+#[test]
+fn config_shows_settings_with_secrets_redacted() {
+    let out = Command::new(bin())
+        .args(["config", "--threads", "3"])
+        .env("RESTUME_JWT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains(SECRET));
+    assert!(text.contains("<redacted>"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("threads") && l.contains('3') && l.contains("flag"))
+    );
+}
+
+#[test]
+fn sigterm_stops_cleanly_and_leaves_the_database_file_alone() {
+    let mut app = spawn_app();
+    let jwt = app.user("ada");
+    app.patch(
+        "/v1/me/profile",
+        Cred::Jwt(&jwt),
+        &json!({"headline": "kept"}),
+    );
+    let status = app.terminate();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(app.dir.files(), vec!["restume.db".to_string()]);
+    let db = open_db(&app.db_path());
+    let headline: String = db
+        .query_row("SELECT headline FROM profiles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(headline, "kept");
+    assert!(app.log_text().contains("stopped cleanly"));
+}
+
+#[test]
+fn a_generated_secret_survives_a_restart() {
+    let dir = Arc::new(TempDir::new());
+    // no RESTUME_JWT_SECRET: the server makes one and keeps it in the database
+    let mut first = spawn_in(Arc::clone(&dir), &[], &[("RESTUME_JWT_SECRET", "")]);
+    let jwt = first.user("ada");
+    assert!(first.terminate().success());
+    let second = spawn_in(Arc::clone(&dir), &[], &[("RESTUME_JWT_SECRET", "")]);
+    assert_eq!(second.get("/v1/me/account", Cred::Jwt(&jwt)).status, 200);
+    // and a token signed with the test secret is not accepted there
+    let other = spawn_app();
+    let foreign = other.user("ada");
+    second
+        .get("/v1/me/account", Cred::Jwt(&foreign))
+        .problem(401, "invalid_token");
+}
+
+#[test]
+fn the_log_never_holds_a_secret() {
+    let app = spawn_app();
+    let jwt = app.user("ada");
+    let key = app.key(&jwt);
+    app.get("/v1/me/account", Cred::Key(&key));
+    app.login("ada", "a wrong password typed here");
+    app.post(
+        "/v1/auth/password",
+        Cred::Jwt(&jwt),
+        &json!({"current_password": PASSWORD, "new_password": "the next password"}),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let logs = app.log_text();
+    for secret in [
+        PASSWORD,
+        "a wrong password typed here",
+        "the next password",
+        &jwt,
+        &key,
+        SECRET,
+    ] {
+        assert!(!logs.contains(secret), "log holds {secret}");
+    }
+    assert!(logs.contains("user=ada key=rst_"), "{logs}");
+    // the audit trail holds no secret either
+    let db = open_db(&app.db_path());
+    let audit: String = db
+        .query_row(
+            "SELECT group_concat(action || detail, ' ') FROM audit_events",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for action in [
+        "user.register",
+        "auth.login",
+        "auth.login_failed",
+        "api_key.create",
+        "auth.password_change",
+    ] {
+        assert!(audit.contains(action), "{action} not audited: {audit}");
+    }
+    assert!(!audit.contains(&key) && !audit.contains(PASSWORD));
+}
+
+/// With one hashing slot, a burst of sign-ins queues behind it while other
+/// requests are still answered.
+#[test]
+fn a_burst_of_logins_does_not_block_other_requests() {
+    let app = Arc::new(spawn_with(
+        &[
+            "--bcrypt-cost",
+            "10",
+            "--hash-concurrency",
+            "1",
+            "--threads",
+            "8",
+        ],
+        &[],
+    ));
+    app.user("ada");
+    let storm: Vec<_> = (0..6)
+        .map(|_| {
+            let app = Arc::clone(&app);
+            std::thread::spawn(move || app.login("ada", PASSWORD).status)
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    for _ in 0..20 {
+        assert_eq!(app.get("/health", Cred::None).status, 200);
+    }
+    for t in storm {
+        let status = t.join().unwrap();
+        assert!(status == 200 || status == 503, "{status}");
+    }
+}

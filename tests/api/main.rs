@@ -1,0 +1,10 @@
+//! Integration tests: each starts the real server on 127.0.0.1:0 with a fresh
+//! database file and speaks HTTP to it.
+
+mod account;
+mod auth;
+mod errors;
+mod helpers;
+mod keys;
+mod lifecycle;
+mod profile;
