@@ -43,7 +43,10 @@ CREATE TABLE IF NOT EXISTS profiles (
     open_to_work_note  TEXT,
     open_to_work_roles TEXT NOT NULL DEFAULT '[]',   -- JSON array
     is_public          INTEGER NOT NULL DEFAULT 1,
-    updated_at         INTEGER NOT NULL
+    updated_at         INTEGER NOT NULL,
+    -- bumped in the same transaction as every change to the résumé: the
+    -- cached public rendering is valid while its rev matches
+    rev                INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -72,5 +75,142 @@ CREATE TABLE IF NOT EXISTS audit_events (
     created_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events(user_id, created_at);
+
+-- Plans granted by an admin (SPEC §5.1, §6). A user's plan is the best of
+-- their active grants: not revoked, and `expires_on` (YYYY-MM-DD, UTC) not
+-- yet reached.
+CREATE TABLE IF NOT EXISTS grants (
+    id            TEXT PRIMARY KEY,
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    plan          TEXT NOT NULL CHECK (plan IN ('pro', 'recruiter')),
+    reason        TEXT NOT NULL,
+    granted_by    TEXT,
+    created_at    INTEGER NOT NULL,
+    expires_on    TEXT,
+    revoked_at    INTEGER,
+    revoke_reason TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS grants_user ON grants(user_id);
+
+-- The five résumé sections. `extra` holds the JSON Resume fields of a row
+-- that have no column, given back as they came on export. List columns hold
+-- JSON arrays, or NULL when never given.
+CREATE TABLE IF NOT EXISTS skills (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    name       TEXT NOT NULL COLLATE NOCASE,
+    level      TEXT,
+    years      INTEGER,
+    category   TEXT,
+    keywords   TEXT,
+    extra      TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (user_id, name)
+) STRICT;
+CREATE INDEX IF NOT EXISTS skills_user ON skills(user_id, position);
+
+CREATE TABLE IF NOT EXISTS experience (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    company    TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    start_date TEXT,
+    end_date   TEXT,
+    location   TEXT,
+    url        TEXT,
+    summary    TEXT,
+    highlights TEXT,
+    extra      TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS experience_user ON experience(user_id, position);
+
+CREATE TABLE IF NOT EXISTS education (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    institution TEXT NOT NULL,
+    area        TEXT,
+    study_type  TEXT,
+    start_date  TEXT,
+    end_date    TEXT,
+    score       TEXT,
+    courses     TEXT,
+    extra       TEXT NOT NULL DEFAULT '{}',
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS education_user ON education(user_id, position);
+
+CREATE TABLE IF NOT EXISTS projects (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    description TEXT,
+    url         TEXT,
+    repo_url    TEXT,
+    start_date  TEXT,
+    end_date    TEXT,
+    highlights  TEXT,
+    keywords    TEXT,
+    extra       TEXT NOT NULL DEFAULT '{}',
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS projects_user ON projects(user_id, position);
+
+CREATE TABLE IF NOT EXISTS certifications (
+    id            TEXT PRIMARY KEY,
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    issuer        TEXT NOT NULL,
+    date          TEXT,
+    expires       TEXT,
+    url           TEXT,
+    credential_id TEXT,
+    extra         TEXT NOT NULL DEFAULT '{}',
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS certifications_user ON certifications(user_id, position);
+
+-- What a JSON Resume import brought that RESTume has no column for: unknown
+-- `basics` fields (and the `location` object), and whole sections such as
+-- `volunteer` or `awards`, kept as they came.
+CREATE TABLE IF NOT EXISTS resume_extras (
+    user_id  TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    basics   TEXT NOT NULL DEFAULT '{}',
+    sections TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+
+-- The search index's row number for each user (stable across VACUUM).
+CREATE TABLE IF NOT EXISTS search_docs (
+    doc     INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
+) STRICT;
+
+-- Full-text search over public résumés, one row per user, rewritten in the
+-- same transaction as every change to that user's résumé.
+CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
+    user_id UNINDEXED, name, headline, summary, skills, titles, companies, keywords,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Daily counters, written in batches from memory (src/counters.rs).
+CREATE TABLE IF NOT EXISTS daily_stats (
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day          TEXT NOT NULL,  -- YYYY-MM-DD (UTC)
+    views        INTEGER NOT NULL DEFAULT 0,
+    api_requests INTEGER NOT NULL DEFAULT 0,
+    asks         INTEGER NOT NULL DEFAULT 0,
+    mcp_exposures INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, day)
+) STRICT, WITHOUT ROWID;
 
 PRAGMA user_version = 1;

@@ -1,7 +1,11 @@
 //! The state every request shares: settings, the database pool, the JWT keys
 //! and the password hasher.
 
-use std::sync::atomic::AtomicUsize;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use rusqlite::OptionalExtension;
 
@@ -9,7 +13,9 @@ use crate::auth::jwt::Jwt;
 use crate::auth::keys::random_base62;
 use crate::auth::password::Hasher;
 use crate::config::Config;
+use crate::counters::Counters;
 use crate::db::{self, Pool};
+use crate::log;
 
 pub struct App {
     pub config: Config,
@@ -18,6 +24,53 @@ pub struct App {
     pub hasher: Hasher,
     /// Requests being handled now, so a clean stop can wait for them.
     pub in_flight: AtomicUsize,
+    pub counters: Arc<Counters>,
+    /// Public renderings by (user id, format), valid while `rev` matches.
+    pub renders: RwLock<HashMap<(String, &'static str), Render>>,
+    flusher: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
+}
+
+#[derive(Clone)]
+pub struct Render {
+    pub rev: i64,
+    pub body: Arc<String>,
+    pub etag: Arc<String>,
+}
+
+const FLUSH_EVERY: Duration = Duration::from_secs(1);
+
+/// Writes the buffered counters every second until told to stop.
+fn spawn_flusher(pool: Pool, counters: Arc<Counters>) -> (Arc<AtomicBool>, JoinHandle<()>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let handle = std::thread::spawn(move || {
+        while !flag.load(Ordering::SeqCst) {
+            std::thread::park_timeout(FLUSH_EVERY);
+            if let Err(e) = counters.flush(&pool) {
+                log::line(&format!("counters not written yet: {e}"));
+            }
+        }
+    });
+    (stop, handle)
+}
+
+impl Drop for App {
+    /// The last flush: counters buffered since the previous one are written.
+    fn drop(&mut self) {
+        if let Some((stop, handle)) = self
+            .flusher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            stop.store(true, Ordering::SeqCst);
+            handle.thread().unpark();
+            let _ = handle.join();
+        }
+        if let Err(e) = self.counters.flush(&self.pool) {
+            log::line(&format!("counters lost on stop: {e}"));
+        }
+    }
 }
 
 impl App {
@@ -28,8 +81,14 @@ impl App {
             Some(s) => s.clone(),
             None => stored_secret(&pool)?,
         };
+        let jwt = Jwt::new(&secret, config.jwt_ttl)?;
+        let counters = Arc::new(Counters::default());
+        let flusher = spawn_flusher(pool.clone(), Arc::clone(&counters));
         Ok(App {
-            jwt: Jwt::new(&secret, config.jwt_ttl)?,
+            counters,
+            renders: RwLock::new(HashMap::new()),
+            flusher: Mutex::new(Some(flusher)),
+            jwt,
             hasher: Hasher::new(config.bcrypt_cost, config.hash_concurrency),
             pool,
             config,

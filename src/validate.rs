@@ -245,6 +245,18 @@ impl Fields {
         }
     }
 
+    /// The problems found and the fields nobody read, for JSON Resume items
+    /// whose unknown fields are kept rather than refused.
+    pub fn into_rest(self) -> (Vec<FieldError>, Map<String, Value>) {
+        let seen = self.seen;
+        let rest = self
+            .map
+            .into_iter()
+            .filter(|(k, _)| !seen.contains(k))
+            .collect();
+        (self.errors, rest)
+    }
+
     /// The problems found, unknown fields included (for nested objects).
     pub fn into_errors(mut self) -> Vec<FieldError> {
         let mut unknown: Vec<String> = self
@@ -280,18 +292,24 @@ fn check_len(s: &str, min: usize, max: usize) -> Result<String, (&'static str, S
     }
 }
 
-/// An `http://` or `https://` URL with a host and no spaces.
-pub fn is_http_url(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    match rest {
-        Some(r) => {
-            let host = r.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        None => false,
+/// A web address: `http://` or `https://` with a host, or a bare address
+/// such as `example.com/x` (JSON Resume documents have those). Any other
+/// scheme (`javascript:`, `data:`, `ftp:` …), spaces and control characters
+/// are refused.
+pub fn is_web_url(s: &str) -> bool {
+    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
     }
+    let lower = s.to_ascii_lowercase();
+    if let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
+        return !rest.split(['/', '?', '#']).next().unwrap_or("").is_empty();
+    }
+    // no scheme at all: nothing before the first '/' may contain ':' …
+    let head = s.split(['/', '?', '#']).next().unwrap_or("");
+    !head.is_empty() && !head.contains(':') && head.contains('.') && !s.starts_with('/')
 }
 
 #[cfg(test)]
@@ -320,10 +338,20 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert!(is_http_url("https://example.com/x"));
-        assert!(is_http_url("http://a.b"));
-        assert!(!is_http_url("javascript:alert(1)"));
-        assert!(!is_http_url("https://"));
-        assert!(!is_http_url("https://a b"));
+        assert!(is_web_url("https://example.com/x"));
+        assert!(is_web_url("HTTP://a.b"));
+        assert!(is_web_url("missdirection.example.com"));
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "https://a b",
+            "ftp://x.y",
+            "data:text/html,x",
+            "//evil.com",
+            "nope",
+            "a:b.c/x",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
     }
 }

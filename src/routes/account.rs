@@ -10,11 +10,11 @@ use crate::db;
 use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::plans::Plan;
+use crate::plans::plan_of;
 use crate::time::{now, rfc3339};
 use crate::validate::{Fields, Patch};
 
-fn account_json(conn: &rusqlite::Connection, user_id: &str) -> ApiResult<serde_json::Value> {
+pub fn account_json(conn: &rusqlite::Connection, user_id: &str) -> ApiResult<serde_json::Value> {
     let (id, username, email, full_name, is_admin, created_at) = conn
         .prepare_cached(
             "SELECT id, username, email, full_name, is_admin, created_at FROM users WHERE id = ?1",
@@ -29,10 +29,10 @@ fn account_json(conn: &rusqlite::Connection, user_id: &str) -> ApiResult<serde_j
                 r.get::<_, i64>(5)?,
             ))
         })?;
-    let plan = Plan::Free;
+    let (plan, expires_on) = plan_of(conn, user_id)?;
     Ok(json!({
         "id": id, "username": username, "email": email, "full_name": full_name,
-        "is_admin": is_admin, "plan": plan.name(), "plan_expires_on": null,
+        "is_admin": is_admin, "plan": plan.name(), "plan_expires_on": expires_on,
         "created_at": rfc3339(created_at), "quota": plan.quota_json(),
     }))
 }
@@ -94,6 +94,7 @@ pub fn patch(ctx: &Ctx) -> ApiResult {
         if let Some(name) = &full_name {
             tx.prepare_cached("UPDATE users SET full_name = ?1, updated_at = ?2 WHERE id = ?3")?
                 .execute(params![name, now(), id])?;
+            crate::resume::changed(tx, id)?;
         }
         account_json(tx, id)
     })?;
@@ -107,6 +108,7 @@ pub fn delete(ctx: &Ctx) -> ApiResult {
     f.finish()?;
     check_password(ctx, "password", &password.expect("checked by finish"))?;
     db::write(&ctx.app.pool, |tx| {
+        crate::resume::search::remove(tx, ctx.user_id())?;
         tx.prepare_cached("DELETE FROM users WHERE id = ?1")?
             .execute([ctx.user_id()])?;
         Ok(())

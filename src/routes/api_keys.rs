@@ -78,13 +78,18 @@ pub fn create(ctx: &Ctx) -> ApiResult {
 
 pub fn list(ctx: &Ctx) -> ApiResult {
     let conn = ctx.app.pool.get()?;
+    ok(Value::Array(key_list(&conn, ctx.user_id())?))
+}
+
+/// A user's keys as the owner may see them: never the raw key or its hash.
+pub fn key_list(conn: &rusqlite::Connection, user_id: &str) -> ApiResult<Vec<Value>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, prefix, is_active, created_at, last_used_at, expires_at
          FROM api_keys WHERE user_id = ?1 ORDER BY created_at, rowid",
     )?;
     let now = now();
     let items = stmt
-        .query_map([ctx.user_id()], |r| {
+        .query_map([user_id], |r| {
             let expires_at: Option<i64> = r.get(6)?;
             let active = r.get::<_, bool>(3)? && expires_at.is_none_or(|t| t > now);
             Ok(json!({
@@ -98,7 +103,7 @@ pub fn list(ctx: &Ctx) -> ApiResult {
             }))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    ok(Value::Array(items))
+    Ok(items)
 }
 
 /// The key stops working from the next request on; its record stays for the

@@ -3,10 +3,14 @@
 //! 405 answers their `Allow` header and enforces the credential rules of §2.2.
 
 mod account;
+mod analytics;
 mod api_keys;
 mod auth;
 mod health;
 mod profile;
+mod public;
+mod resume;
+mod sections;
 
 use std::net::IpAddr;
 
@@ -76,6 +80,58 @@ pub const ROUTES: &[Route] = &[
     route("DELETE", "/v1/me/account", Owner, account::delete),
     route("GET", "/v1/me/profile", Owner, profile::get),
     route("PATCH", "/v1/me/profile", Owner, profile::patch),
+    route("GET", "/v1/me/resume", Owner, resume::get),
+    route("PUT", "/v1/me/resume", Owner, resume::put),
+    route("GET", "/v1/me/export", Owner, resume::export),
+    route("GET", "/v1/me/analytics", Owner, analytics::get),
+    route("GET", "/v1/me/skills", Owner, sections::list),
+    route("POST", "/v1/me/skills", Owner, sections::create),
+    route("GET", "/v1/me/skills/{id}", Owner, sections::get_one),
+    route("PUT", "/v1/me/skills/{id}", Owner, sections::replace),
+    route("DELETE", "/v1/me/skills/{id}", Owner, sections::delete),
+    route("GET", "/v1/me/experience", Owner, sections::list),
+    route("POST", "/v1/me/experience", Owner, sections::create),
+    route("GET", "/v1/me/experience/{id}", Owner, sections::get_one),
+    route("PUT", "/v1/me/experience/{id}", Owner, sections::replace),
+    route("DELETE", "/v1/me/experience/{id}", Owner, sections::delete),
+    route("GET", "/v1/me/education", Owner, sections::list),
+    route("POST", "/v1/me/education", Owner, sections::create),
+    route("GET", "/v1/me/education/{id}", Owner, sections::get_one),
+    route("PUT", "/v1/me/education/{id}", Owner, sections::replace),
+    route("DELETE", "/v1/me/education/{id}", Owner, sections::delete),
+    route("GET", "/v1/me/projects", Owner, sections::list),
+    route("POST", "/v1/me/projects", Owner, sections::create),
+    route("GET", "/v1/me/projects/{id}", Owner, sections::get_one),
+    route("PUT", "/v1/me/projects/{id}", Owner, sections::replace),
+    route("DELETE", "/v1/me/projects/{id}", Owner, sections::delete),
+    route("GET", "/v1/me/certifications", Owner, sections::list),
+    route("POST", "/v1/me/certifications", Owner, sections::create),
+    route(
+        "GET",
+        "/v1/me/certifications/{id}",
+        Owner,
+        sections::get_one,
+    ),
+    route(
+        "PUT",
+        "/v1/me/certifications/{id}",
+        Owner,
+        sections::replace,
+    ),
+    route(
+        "DELETE",
+        "/v1/me/certifications/{id}",
+        Owner,
+        sections::delete,
+    ),
+    route("GET", "/v1/profiles", Public, public::search),
+    route("GET", "/v1/profiles/{username}", Public, public::profile),
+    route(
+        "GET",
+        "/v1/profiles/{username}/{section}",
+        Public,
+        public::section,
+    ),
 ];
 
 /// What a handler gets: the shared state, the request, the path parameters in

@@ -1,0 +1,87 @@
+//! Daily counters (views, API requests, asks, MCP exposures) kept in memory
+//! and written in batches, so a public read is not a database write. A
+//! background thread flushes every second; the last flush runs on a clean stop.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use rusqlite::params;
+
+use crate::db::Pool;
+use crate::time::{date_of, now};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Counter {
+    View,
+    ApiRequest,
+    Ask,
+    McpExposure,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts([i64; 4]);
+
+#[derive(Default)]
+pub struct Counters {
+    pending: Mutex<HashMap<(String, String), Counts>>,
+}
+
+impl Counters {
+    pub fn add(&self, user_id: &str, what: Counter) {
+        let day = date_of(now());
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending.entry((user_id.to_string(), day)).or_default().0[what as usize] += 1;
+    }
+
+    /// Counts not yet written, for a user and day (so reads can add them).
+    pub fn unwritten(&self, user_id: &str, day: &str) -> [i64; 4] {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending
+            .get(&(user_id.to_string(), day.to_string()))
+            .map_or([0; 4], |c| c.0)
+    }
+
+    /// Writes everything pending in one transaction. On failure the counts go
+    /// back into the buffer to be tried again, so none are lost.
+    pub fn flush(&self, pool: &Pool) -> Result<usize, String> {
+        let batch = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let n = batch.len();
+        let written = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| e.to_string())?;
+            {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO daily_stats (user_id, day, views, api_requests, asks, mcp_exposures)
+                         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)
+                         ON CONFLICT (user_id, day) DO UPDATE SET
+                           views = views + excluded.views,
+                           api_requests = api_requests + excluded.api_requests,
+                           asks = asks + excluded.asks,
+                           mcp_exposures = mcp_exposures + excluded.mcp_exposures",
+                    )
+                    .map_err(|e| e.to_string())?;
+                for ((user, day), c) in &batch {
+                    stmt.execute(params![user, day, c.0[0], c.0[1], c.0[2], c.0[3]])
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            tx.commit().map_err(|e| e.to_string())
+        });
+        if let Err(e) = written {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            for (k, c) in batch {
+                let slot = pending.entry(k).or_default();
+                for i in 0..4 {
+                    slot.0[i] += c.0[i];
+                }
+            }
+            return Err(e);
+        }
+        Ok(n)
+    }
+}
