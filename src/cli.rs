@@ -1,13 +1,24 @@
-//! The command line: `restume [serve] [settings]`, `restume config`.
-//! Raw arguments become a validated `Config` before anything starts.
+//! The command line: `restume [serve] [settings]`, `backup`, `restore`,
+//! `healthcheck`, `config`. Raw arguments become a validated `Config` before
+//! anything starts.
 
+use std::path::Path;
+
+use crate::backup;
 use crate::config::{self, Raw};
 
 const USAGE: &str = "restume — your résumé as a REST API
 
 Usage:
-  restume [serve] [settings]   serve the API (the default)
-  restume config [settings]    print the effective settings, secrets redacted
+  restume [serve] [settings]         serve the API (the default)
+  restume backup DEST [settings]     write a consistent, checked copy of the database
+                                     to DEST while a server keeps serving; prints DEST
+  restume restore SRC [settings]     put a copy of SRC (a backup) in place of the
+                                     database; refuses while a server uses it; the old
+                                     file is kept as <db>.before-restore-<unix time>
+  restume healthcheck [settings]     exit 0 if the server at --bind answers GET /health
+                                     with 200, else 1
+  restume config [settings]          print the effective settings, secrets redacted
   restume --version
 
 ";
@@ -29,10 +40,21 @@ pub fn run(args: &[String]) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    if let Some(unknown) = extra.first() {
+    let operand = match command {
+        "backup" => Some("DEST"),
+        "restore" => Some("SRC"),
+        _ => None,
+    };
+    let (words, unknown): (Vec<&String>, Vec<&String>) = extra
+        .iter()
+        .partition(|a| operand.is_some() && !a.starts_with('-'));
+    if let Some(unknown) = unknown.first().or(words.get(1)) {
         return fail(&format!(
             "unknown argument '{unknown}' (see restume --help)"
         ));
+    }
+    if let (Some(name), None) = (operand, words.first()) {
+        return fail(&format!("{command} needs {name} (see restume --help)"));
     }
     let config = match raw.validate() {
         Ok(c) => c,
@@ -47,11 +69,45 @@ pub fn run(args: &[String]) -> i32 {
             print!("{}", raw.describe());
             0
         }
+        "backup" => {
+            let dest = Path::new(words[0]);
+            match backup::backup(&config.db, dest) {
+                Ok(()) => {
+                    println!("{}", dest.display());
+                    0
+                }
+                Err(e) => failed(&format!("backup: {e}")),
+            }
+        }
+        "restore" => match backup::restore(&config.db, Path::new(words[0])) {
+            Ok(done) => {
+                if let Some(kept) = done.kept {
+                    eprintln!(
+                        "restume: the previous database is kept as {}",
+                        kept.display()
+                    );
+                }
+                println!("{}", done.db.display());
+                0
+            }
+            Err(e) => failed(&format!("restore: {e}")),
+        },
+        "healthcheck" => match backup::healthcheck(config.bind) {
+            Ok(()) => 0,
+            Err(e) => failed(&format!("unhealthy: {e}")),
+        },
         other => fail(&format!("unknown command '{other}' (see restume --help)")),
     }
 }
 
+/// The command could not run as asked: usage or settings.
 fn fail(msg: &str) -> i32 {
     eprintln!("restume: {msg}");
     2
+}
+
+/// The command ran and did not succeed.
+fn failed(msg: &str) -> i32 {
+    eprintln!("restume: {msg}");
+    1
 }

@@ -1,21 +1,39 @@
 //! Binding, serving, and the clean stop: on SIGINT/SIGTERM stop taking
 //! requests, let the ones in flight finish (bounded), checkpoint the WAL and
-//! leave the database file alone and complete.
+//! leave the database file alone and complete. While serving, the database is
+//! locked against other servers and restores, and the WAL is folded into the
+//! database file in the background.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use rusqlite::{Connection, OpenFlags};
+
 use crate::app::App;
+use crate::backup::{DbLock, sibling};
 use crate::config::Config;
 use crate::{db, log, server};
 
 const DRAIN: Duration = Duration::from_secs(10);
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 pub fn serve(config: Config) -> Result<(), String> {
     let db_path = config.db.clone();
     let threads = config.threads;
+    // Taken before the first connection and dropped after the last one
+    // (declared first, so dropped last).
+    let _lock = DbLock::try_acquire(&db_path)?.ok_or_else(|| {
+        format!(
+            "{}; one database, one server",
+            DbLock::held_message(&db_path)
+        )
+    })?;
     let app = Arc::new(App::new(config)?);
+    let checkpointer = Checkpointer::start(&db_path)?;
     let handler_app = Arc::clone(&app);
     let server = rouille::Server::new(app.config.bind, move |req| {
         server::handle(&handler_app, req)
@@ -53,9 +71,85 @@ pub fn serve(config: Config) -> Result<(), String> {
         server.join();
     }
     drop(server);
+    drop(checkpointer);
     drop(app);
     db::close_cleanly(&db_path).map_err(|e| format!("cannot checkpoint the database: {e}"))?;
     log::line("stopped cleanly");
+    Ok(())
+}
+
+/// Folds the WAL into the database file about once a second after writes, so
+/// an acknowledged write reaches the database file itself within ~2 s and a
+/// plain copy of that file, taken while the server is idle, holds everything.
+struct Checkpointer {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn start(db: &Path) -> Result<Checkpointer, String> {
+        let conn = Connection::open_with_flags(
+            db,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
+        // Never wait for a lock: a checkpoint that cannot run now runs next
+        // round, and no request ever queues behind this thread.
+        conn.busy_timeout(Duration::ZERO)
+            .map_err(|e| e.to_string())?;
+        let wal = sibling(db, "-wal");
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("checkpoint".into())
+            .spawn(move || {
+                let mut last_error = String::new();
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    // An empty (or absent) -wal means nothing was written
+                    // since the last full checkpoint, which truncates it.
+                    if std::fs::metadata(&wal).map_or(0, |m| m.len()) == 0 {
+                        continue;
+                    }
+                    match checkpoint_once(&conn) {
+                        Ok(()) => last_error.clear(),
+                        Err(e) => {
+                            let e = e.to_string();
+                            if e != last_error {
+                                log::line(&format!("background checkpoint failed: {e}"));
+                                last_error = e;
+                            }
+                        }
+                    }
+                }
+            })
+            .map_err(|e| format!("cannot start the checkpoint thread: {e}"))?;
+        Ok(Checkpointer {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn checkpoint_once(conn: &Connection) -> rusqlite::Result<()> {
+    // PASSIVE copies what it can without ever blocking a writer.
+    let (busy, wal_frames, copied): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    // Everything is in the database file now, so truncating the -wal is only
+    // a moment's work (and with no busy timeout, skipped if anyone is busy);
+    // the empty -wal then tells the next rounds there is nothing to do.
+    if busy == 0 && wal_frames == copied {
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
     Ok(())
 }
 

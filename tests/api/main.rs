@@ -3,6 +3,7 @@
 
 mod account;
 mod auth;
+mod backup;
 mod errors;
 mod helpers;
 mod keys;
