@@ -202,6 +202,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- Rate-limit token buckets (src/limits.rs): one row per bucket key.
+CREATE TABLE IF NOT EXISTS buckets (
+    key        TEXT PRIMARY KEY,
+    tokens     REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    took       INTEGER NOT NULL DEFAULT 1
+) STRICT, WITHOUT ROWID;
+
 -- Daily counters, written in batches from memory (src/counters.rs).
 CREATE TABLE IF NOT EXISTS daily_stats (
     user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,

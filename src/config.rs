@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
+use crate::limits::Rate;
+
 pub struct Setting {
     pub name: &'static str,
     pub env: &'static str,
@@ -70,7 +72,97 @@ pub const SETTINGS: &[Setting] = &[
         secret: false,
         doc: "comma-separated proxy IPs whose X-Forwarded-For is believed",
     },
+    Setting {
+        name: "limit-login-ip",
+        env: "RESTUME_LIMIT_LOGIN_IP",
+        default: "10:1/6s",
+        secret: false,
+        doc: "sign-ins per client IP, as burst:count/period",
+    },
+    Setting {
+        name: "limit-login-account",
+        env: "RESTUME_LIMIT_LOGIN_ACCOUNT",
+        default: "5:1/60s",
+        secret: false,
+        doc: "sign-ins per account name",
+    },
+    Setting {
+        name: "limit-register",
+        env: "RESTUME_LIMIT_REGISTER",
+        default: "5:5/h",
+        secret: false,
+        doc: "registrations per client IP",
+    },
+    Setting {
+        name: "limit-public",
+        env: "RESTUME_LIMIT_PUBLIC",
+        default: "120:2/s",
+        secret: false,
+        doc: "public reads per client IP",
+    },
+    Setting {
+        name: "limit-ask",
+        env: "RESTUME_LIMIT_ASK",
+        default: "10:20/h",
+        secret: false,
+        doc: "ask and chat questions per client IP",
+    },
+    Setting {
+        name: "limit-jwt",
+        env: "RESTUME_LIMIT_JWT",
+        default: "100:20/s",
+        secret: false,
+        doc: "owner calls with a JWT, per user",
+    },
+    Setting {
+        name: "plan-free-keys",
+        env: "RESTUME_PLAN_FREE_KEYS",
+        default: "60:1/s,1000/d",
+        secret: false,
+        doc: "API-key quota of the free plan: key_burst:key_rate/s,key_daily/d",
+    },
+    Setting {
+        name: "plan-pro-keys",
+        env: "RESTUME_PLAN_PRO_KEYS",
+        default: "600:10/s,100000/d",
+        secret: false,
+        doc: "API-key quota of the pro plan",
+    },
+    Setting {
+        name: "plan-recruiter-keys",
+        env: "RESTUME_PLAN_RECRUITER_KEYS",
+        default: "600:10/s,100000/d",
+        secret: false,
+        doc: "API-key quota of the recruiter plan",
+    },
+    Setting {
+        name: "billing-checkout-url",
+        env: "RESTUME_BILLING_CHECKOUT_URL",
+        default: "",
+        secret: false,
+        doc: "where /v1/me/billing/checkout sends people; unset: no checkout",
+    },
+    Setting {
+        name: "billing-portal-url",
+        env: "RESTUME_BILLING_PORTAL_URL",
+        default: "",
+        secret: false,
+        doc: "where /v1/me/billing/portal sends people; unset: no portal",
+    },
 ];
+
+/// The rate limits of SPEC §5, each configurable.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub login_ip: Rate,
+    pub login_account: Rate,
+    pub register: Rate,
+    pub public: Rate,
+    pub ask: Rate,
+    pub jwt: Rate,
+    /// Per plan (free, pro, recruiter): the per-minute bucket and the daily quota.
+    pub keys: [(Rate, u32); 3],
+}
 
 /// The validated settings the server runs with.
 #[derive(Clone, Debug)]
@@ -83,6 +175,9 @@ pub struct Config {
     pub bcrypt_cost: u32,
     pub hash_concurrency: usize,
     pub trusted_proxies: Vec<IpAddr>,
+    pub limits: Limits,
+    pub billing_checkout_url: Option<String>,
+    pub billing_portal_url: Option<String>,
 }
 
 /// Raw values by setting name, with where each came from.
@@ -183,7 +278,34 @@ impl Raw {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
+        let rate = |name: &str| Rate::parse(self.get(name)).map_err(|e| format!("{name}: {e}"));
+        let keys = |name: &str| -> Result<(Rate, u32), String> {
+            let v = self.get(name);
+            let bad = || format!("{name}: '{v}' is not like 60:1/s,1000/d");
+            let (minute, daily) = v.split_once(',').ok_or_else(bad)?;
+            let daily = daily.trim().strip_suffix("/d").ok_or_else(bad)?;
+            Ok((Rate::parse(minute).map_err(|_| bad())?, daily.parse().map_err(|_| bad())?))
+        };
+        let limits = Limits {
+            login_ip: rate("limit-login-ip")?,
+            login_account: rate("limit-login-account")?,
+            register: rate("limit-register")?,
+            public: rate("limit-public")?,
+            ask: rate("limit-ask")?,
+            jwt: rate("limit-jwt")?,
+            keys: [keys("plan-free-keys")?, keys("plan-pro-keys")?, keys("plan-recruiter-keys")?],
+        };
+        let url = |name: &str| -> Result<Option<String>, String> {
+            match self.get(name) {
+                "" => Ok(None),
+                u if crate::validate::is_web_url(u) && u.starts_with("http") => Ok(Some(u.to_string())),
+                u => Err(format!("{name}: '{u}' is not an http(s) URL")),
+            }
+        };
         Ok(Config {
+            limits,
+            billing_checkout_url: url("billing-checkout-url")?,
+            billing_portal_url: url("billing-portal-url")?,
             db: PathBuf::from(self.get("db")),
             bind,
             threads,
@@ -245,6 +367,9 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:8000");
         assert_eq!(c.bcrypt_cost, 12);
         assert!(c.jwt_secret.is_none());
+        assert_eq!(c.limits.public, Rate { burst: 120.0, per_sec: 2.0 });
+        assert_eq!(c.limits.keys[0], (Rate { burst: 60.0, per_sec: 1.0 }, 1000));
+        assert_eq!(c.limits.keys[1].1, 100_000);
     }
 
     #[test]
@@ -276,5 +401,8 @@ mod tests {
         assert!(parse(&["--threads", "0"], &[]).is_err());
         assert!(parse(&["--trusted-proxies", "1.2.3.4,x"], &[]).is_err());
         assert!(parse(&["--db"], &[]).is_err());
+        assert!(parse(&["--limit-public", "fast"], &[]).unwrap_err().contains("limit-public"));
+        assert!(parse(&["--plan-free-keys", "60:1/s"], &[]).is_err());
+        assert!(parse(&["--billing-checkout-url", "javascript:x"], &[]).is_err());
     }
 }

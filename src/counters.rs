@@ -50,6 +50,7 @@ impl Counters {
         }
         let n = batch.len();
         let written = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+            let _turn = crate::db::writer();
             let tx = conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(|e| e.to_string())?;

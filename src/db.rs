@@ -2,6 +2,7 @@
 //! schema applied at every start.
 
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
@@ -56,6 +57,15 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
         .map_err(|e| format!("cannot open a connection pool: {e}"))
 }
 
+/// Writers queue here, in the process, before they ask SQLite for its write
+/// lock: SQLite's busy handler waits by sleeping whole milliseconds, a mutex
+/// hands over in microseconds.
+static WRITER: Mutex<()> = Mutex::new(());
+
+pub fn writer() -> MutexGuard<'static, ()> {
+    WRITER.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Runs `f` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up
 /// front, so a read-then-write never fails half way on a lock upgrade.
 pub fn write<T>(
@@ -63,6 +73,7 @@ pub fn write<T>(
     f: impl FnOnce(&rusqlite::Transaction) -> ApiResult<T>,
 ) -> ApiResult<T> {
     let mut conn = pool.get()?;
+    let _turn = writer();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let out = f(&tx)?;
     tx.commit()?;

@@ -10,6 +10,7 @@ use rouille::{Request, Response};
 use crate::app::App;
 use crate::error::ApiError;
 use crate::log;
+use crate::quota;
 use crate::routes;
 
 /// The client's `X-Request-Id` when it is short and printable, else a new one.
@@ -36,12 +37,10 @@ pub fn handle(app: &App, req: &Request) -> Response {
     app.in_flight.fetch_add(1, Ordering::SeqCst);
     let started = Instant::now();
     let id = request_id(req);
-    let (result, caller) = catch_unwind(AssertUnwindSafe(|| routes::dispatch(app, req)))
+    let (result, caller, takes) = catch_unwind(AssertUnwindSafe(|| routes::dispatch(app, req)))
         .unwrap_or_else(|p| {
-            (
-                Err(ApiError::internal(format!("panic: {}", panic_text(&*p)))),
-                None,
-            )
+            let e = ApiError::internal(format!("panic: {}", panic_text(&*p)));
+            (Err(e), None, vec![])
         });
     let mut response = match result {
         Ok(r) => r,
@@ -52,6 +51,7 @@ pub fn handle(app: &App, req: &Request) -> Response {
             e.to_response()
         }
     };
+    response = quota::with_headers(response, &takes);
     if !response
         .headers
         .iter()

@@ -134,8 +134,12 @@ fn by_key(app: &App, raw: &str) -> ApiResult<Caller> {
         return Err(invalid());
     }
     if last_used.is_none_or(|t| now - t >= LAST_USED_GRANULARITY) {
-        conn.prepare_cached("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2")?
-            .execute(rusqlite::params![now, id])?;
+        drop(conn);
+        crate::db::write(&app.pool, |tx| {
+            tx.prepare_cached("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2")?
+                .execute(rusqlite::params![now, id])?;
+            Ok(())
+        })?;
     }
     Ok(Caller {
         id: user_id,

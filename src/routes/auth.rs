@@ -14,6 +14,7 @@ use crate::time::{now, rfc3339};
 use crate::validate::Fields;
 
 pub fn register(ctx: &Ctx) -> ApiResult {
+    ctx.limit("register", &format!("register:{}", ctx.ip), ctx.app.config.limits.register)?;
     let mut f = Fields::new(ctx.body()?)?;
     let username = f
         .raw_string("username")
@@ -120,6 +121,10 @@ pub fn login(ctx: &Ctx) -> ApiResult {
     };
 
     let key = login.trim().to_lowercase();
+    // before any hashing: a flood is cut off cheaply
+    let limits = &ctx.app.config.limits;
+    ctx.limit("login", &format!("login-ip:{}", ctx.ip), limits.login_ip)?;
+    ctx.limit("login_account", &format!("login-account:{key}"), limits.login_account)?;
     let user = {
         let conn = ctx.app.pool.get()?;
         conn.prepare_cached(

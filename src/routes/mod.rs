@@ -12,6 +12,7 @@ mod public;
 mod resume;
 mod sections;
 
+use std::cell::RefCell;
 use std::net::IpAddr;
 
 use rouille::{Request, Response};
@@ -21,12 +22,16 @@ use crate::app::App;
 use crate::auth::{Caller, Via, caller};
 use crate::error::{ApiError, ApiResult};
 use crate::http;
+use crate::limits::{Rate, Take};
+use crate::quota;
 
 /// Who may call a route (SPEC §2.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Access {
     /// No credential needed.
     Public,
+    /// No credential needed; spends the client IP's public-read bucket.
+    Read,
     /// A JWT; an API key gets 403 `jwt_required`.
     Jwt,
     /// A JWT or an API key.
@@ -124,8 +129,8 @@ pub const ROUTES: &[Route] = &[
         Owner,
         sections::delete,
     ),
-    route("GET", "/v1/profiles", Public, public::search),
-    route("GET", "/v1/profiles/{username}", Public, public::profile),
+    route("GET", "/v1/profiles", Read, public::search),
+    route("GET", "/v1/profiles/{username}", Read, public::profile),
     route(
         "GET",
         "/v1/profiles/{username}/{section}",
@@ -142,6 +147,8 @@ pub struct Ctx<'a> {
     pub params: Vec<&'a str>,
     pub caller: Option<Caller>,
     pub ip: IpAddr,
+    /// The buckets this request spent, for the `RateLimit` headers.
+    pub takes: RefCell<Vec<Take>>,
 }
 
 impl Ctx<'_> {
@@ -163,6 +170,14 @@ impl Ctx<'_> {
     pub fn param(&self, i: usize) -> &str {
         self.params[i]
     }
+
+    /// Spends a token of the bucket `key`; a 429 when there is none.
+    pub fn limit(&self, policy: &'static str, key: &str, rate: Rate) -> ApiResult<()> {
+        let t = quota::take(self.app, policy, key, rate, None)?;
+        let refused = (!t.allowed).then(|| quota::refused(&t));
+        self.takes.borrow_mut().push(t);
+        refused.map_or(Ok(()), Err)
+    }
 }
 
 fn matches<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
@@ -179,9 +194,12 @@ fn matches<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
     }
 }
 
-/// Finds the route, checks the credential, runs the handler. Returns the
-/// answer and, for the access log, who called.
-pub fn dispatch(app: &App, req: &Request) -> (ApiResult, Option<Caller>) {
+/// What `dispatch` found out: the answer, who called (for the log) and the
+/// buckets spent (for the headers).
+pub type Outcome = (ApiResult, Option<Caller>, Vec<Take>);
+
+/// Finds the route, checks the credential and the limits, runs the handler.
+pub fn dispatch(app: &App, req: &Request) -> Outcome {
     let path = req.raw_url().split(['?', '#']).next().unwrap_or("");
     // Debug builds only, and only when asked: lets the tests prove a panic
     // becomes a clean 500 problem.
@@ -206,27 +224,43 @@ pub fn dispatch(app: &App, req: &Request) -> (ApiResult, Option<Caller>) {
     }
     let Some((route, params)) = found else {
         return if allowed.is_empty() {
-            (Err(ApiError::not_found()), None)
+            (Err(ApiError::not_found()), None, vec![])
         } else {
-            (Err(ApiError::method_not_allowed(&allowed)), None)
+            (Err(ApiError::method_not_allowed(&allowed)), None, vec![])
         };
     };
     let caller = match admit(app, req, route.access) {
         Ok(c) => c,
-        Err(e) => return (Err(e), None),
+        Err(e) => return (Err(e), None, vec![]),
     };
+    let ip = http::client_ip(req, &app.config.trusted_proxies);
+    let takes = match (&caller, route.access) {
+        (Some(c), _) => quota::for_caller(app, c),
+        (None, Read) => quota::take(app, "public", &format!("public:{ip}"), app.config.limits.public, None)
+            .map(|t| vec![t]),
+        (None, _) => Ok(vec![]),
+    };
+    let takes = match takes {
+        Ok(t) => t,
+        Err(e) => return (Err(e), caller, vec![]),
+    };
+    if let Some(t) = takes.iter().find(|t| !t.allowed) {
+        return (Err(quota::refused(t)), caller, takes);
+    }
     let ctx = Ctx {
         app,
         req,
         params,
         caller,
-        ip: http::client_ip(req, &app.config.trusted_proxies),
+        ip,
+        takes: RefCell::new(takes),
     };
-    ((route.handler)(&ctx), ctx.caller)
+    let result = (route.handler)(&ctx);
+    (result, ctx.caller, ctx.takes.into_inner())
 }
 
 fn admit(app: &App, req: &Request, access: Access) -> ApiResult<Option<Caller>> {
-    if access == Public {
+    if matches!(access, Public | Read) {
         return Ok(None);
     }
     let Some(caller) = caller::identify(app, req)? else {

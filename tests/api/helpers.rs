@@ -15,6 +15,19 @@ use serde_json::{Value, json};
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const PASSWORD: &str = "correct horse battery";
 
+pub const GENEROUS_LIMITS: &[&str] = &[
+    "--limit-login-ip",
+    "10000:1000/s",
+    "--limit-login-account",
+    "10000:1000/s",
+    "--limit-register",
+    "10000:1000/s",
+    "--limit-public",
+    "10000:1000/s",
+    "--limit-jwt",
+    "10000:1000/s",
+];
+
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
@@ -82,6 +95,9 @@ pub fn spawn_in(dir: Arc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> TestA
             "--threads",
             "4",
         ])
+        // generous limits, so tests of other things are not cut off; the
+        // limit tests set their own (a later flag wins)
+        .args(GENEROUS_LIMITS)
         .arg("--db")
         .arg(&db)
         .args(args)
