@@ -180,6 +180,14 @@ CREATE TABLE IF NOT EXISTS certifications (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS certifications_user ON certifications(user_id, position);
 
+-- Presentation choices (SPEC §3.4): theme id, and the layout as a JSON
+-- array of [section, visible] pairs. NULL: the default.
+CREATE TABLE IF NOT EXISTS presentation (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    theme   TEXT,
+    layout  TEXT
+) STRICT;
+
 -- What a JSON Resume import brought that RESTume has no column for: unknown
 -- `basics` fields (and the `location` object), and whole sections such as
 -- `volunteer` or `awards`, kept as they came.

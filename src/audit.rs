@@ -13,8 +13,9 @@ pub fn record(
     actor_id: Option<&str>,
     action: &str,
     detail: &Value,
-    ip: IpAddr,
+    ip: impl Into<Option<IpAddr>>,
 ) -> rusqlite::Result<()> {
+    let ip: Option<IpAddr> = ip.into();
     conn.prepare_cached(
         "INSERT INTO audit_events (user_id, actor_id, action, detail, ip, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -24,7 +25,7 @@ pub fn record(
         actor_id,
         action,
         detail.to_string(),
-        ip.to_string(),
+        ip.map(|i| i.to_string()),
         now()
     ])?;
     Ok(())

@@ -18,6 +18,7 @@ Usage:
                                      file is kept as <db>.before-restore-<unix time>
   restume healthcheck [settings]     exit 0 if the server at --bind answers GET /health
                                      with 200, else 1
+  restume admin COMMAND [settings]   operator tasks, see below
   restume config [settings]          print the effective settings, secrets redacted
   restume --version
 
@@ -29,7 +30,11 @@ pub fn run(args: &[String]) -> i32 {
         _ => ("serve", args),
     };
     if rest.iter().any(|a| a == "--help" || a == "-h") {
-        print!("{USAGE}{}", config::help());
+        print!(
+            "{USAGE}Admin commands:\n{}\n{}",
+            crate::admin_cli::USAGE,
+            config::help()
+        );
         return 0;
     }
     if rest.iter().any(|a| a == "--version" || a == "-V") {
@@ -40,6 +45,18 @@ pub fn run(args: &[String]) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    if command == "admin" {
+        let result = raw
+            .validate()
+            .and_then(|config| crate::admin_cli::run(&config, &extra));
+        return match result {
+            Ok(message) => {
+                println!("{message}");
+                0
+            }
+            Err(e) => fail(&e),
+        };
+    }
     let operand = match command {
         "backup" => Some("DEST"),
         "restore" => Some("SRC"),

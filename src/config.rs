@@ -284,7 +284,10 @@ impl Raw {
             let bad = || format!("{name}: '{v}' is not like 60:1/s,1000/d");
             let (minute, daily) = v.split_once(',').ok_or_else(bad)?;
             let daily = daily.trim().strip_suffix("/d").ok_or_else(bad)?;
-            Ok((Rate::parse(minute).map_err(|_| bad())?, daily.parse().map_err(|_| bad())?))
+            Ok((
+                Rate::parse(minute).map_err(|_| bad())?,
+                daily.parse().map_err(|_| bad())?,
+            ))
         };
         let limits = Limits {
             login_ip: rate("limit-login-ip")?,
@@ -293,12 +296,18 @@ impl Raw {
             public: rate("limit-public")?,
             ask: rate("limit-ask")?,
             jwt: rate("limit-jwt")?,
-            keys: [keys("plan-free-keys")?, keys("plan-pro-keys")?, keys("plan-recruiter-keys")?],
+            keys: [
+                keys("plan-free-keys")?,
+                keys("plan-pro-keys")?,
+                keys("plan-recruiter-keys")?,
+            ],
         };
         let url = |name: &str| -> Result<Option<String>, String> {
             match self.get(name) {
                 "" => Ok(None),
-                u if crate::validate::is_web_url(u) && u.starts_with("http") => Ok(Some(u.to_string())),
+                u if crate::validate::is_web_url(u) && u.starts_with("http") => {
+                    Ok(Some(u.to_string()))
+                }
                 u => Err(format!("{name}: '{u}' is not an http(s) URL")),
             }
         };
@@ -367,8 +376,23 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:8000");
         assert_eq!(c.bcrypt_cost, 12);
         assert!(c.jwt_secret.is_none());
-        assert_eq!(c.limits.public, Rate { burst: 120.0, per_sec: 2.0 });
-        assert_eq!(c.limits.keys[0], (Rate { burst: 60.0, per_sec: 1.0 }, 1000));
+        assert_eq!(
+            c.limits.public,
+            Rate {
+                burst: 120.0,
+                per_sec: 2.0
+            }
+        );
+        assert_eq!(
+            c.limits.keys[0],
+            (
+                Rate {
+                    burst: 60.0,
+                    per_sec: 1.0
+                },
+                1000
+            )
+        );
         assert_eq!(c.limits.keys[1].1, 100_000);
     }
 
@@ -401,7 +425,11 @@ mod tests {
         assert!(parse(&["--threads", "0"], &[]).is_err());
         assert!(parse(&["--trusted-proxies", "1.2.3.4,x"], &[]).is_err());
         assert!(parse(&["--db"], &[]).is_err());
-        assert!(parse(&["--limit-public", "fast"], &[]).unwrap_err().contains("limit-public"));
+        assert!(
+            parse(&["--limit-public", "fast"], &[])
+                .unwrap_err()
+                .contains("limit-public")
+        );
         assert!(parse(&["--plan-free-keys", "60:1/s"], &[]).is_err());
         assert!(parse(&["--billing-checkout-url", "javascript:x"], &[]).is_err());
     }

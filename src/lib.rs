@@ -2,6 +2,7 @@
 //! `main.rs` reads the command line; `startup` serves; `routes` maps every URL
 //! to its handler.
 
+pub mod admin_cli;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod counters;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod grants;
 pub mod http;
 pub mod limits;
 pub mod log;

@@ -22,7 +22,9 @@ impl Rate {
         let burst: f64 = burst.trim().parse().map_err(|_| bad())?;
         let count: f64 = count.trim().parse().map_err(|_| bad())?;
         let period = period.trim();
-        let unit_at = period.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(bad)?;
+        let unit_at = period
+            .find(|c: char| c.is_ascii_alphabetic())
+            .ok_or_else(bad)?;
         let n: f64 = match &period[..unit_at] {
             "" => 1.0,
             n => n.parse().map_err(|_| bad())?,
@@ -37,12 +39,19 @@ impl Rate {
         if !(burst >= 1.0 && count >= 0.0 && n > 0.0 && burst.is_finite() && count.is_finite()) {
             return Err(bad());
         }
-        Ok(Rate { burst, per_sec: count / (n * unit) })
+        Ok(Rate {
+            burst,
+            per_sec: count / (n * unit),
+        })
     }
 
     /// The window the `RateLimit-Policy` header names: time to refill from empty.
     pub fn window_secs(&self) -> u64 {
-        if self.per_sec > 0.0 { (self.burst / self.per_sec).ceil() as u64 } else { 86_400 }
+        if self.per_sec > 0.0 {
+            (self.burst / self.per_sec).ceil() as u64
+        } else {
+            86_400
+        }
     }
 }
 
@@ -73,7 +82,9 @@ impl Take {
         if self.per_sec_zero() {
             return 86_400;
         }
-        (((1.0 - self.remaining).max(0.0)) / self.rate.per_sec).ceil().max(1.0) as u64
+        (((1.0 - self.remaining).max(0.0)) / self.rate.per_sec)
+            .ceil()
+            .max(1.0) as u64
     }
 
     /// Whole seconds until the bucket is full again.
@@ -98,7 +109,12 @@ impl Take {
 
 /// Takes one token from the bucket `key`, creating it full when new.
 /// One statement: concurrent takes cannot both spend the last token.
-pub fn take(conn: &rusqlite::Connection, key: &str, rate: Rate, now: f64) -> rusqlite::Result<(bool, f64)> {
+pub fn take(
+    conn: &rusqlite::Connection,
+    key: &str,
+    rate: Rate,
+    now: f64,
+) -> rusqlite::Result<(bool, f64)> {
     conn.prepare_cached(
         "INSERT INTO buckets (key, tokens, updated_at, took) VALUES (?1, ?2 - 1.0, ?3, 1)
          ON CONFLICT (key) DO UPDATE SET
@@ -108,7 +124,9 @@ pub fn take(conn: &rusqlite::Connection, key: &str, rate: Rate, now: f64) -> rus
            updated_at = max(updated_at, ?3)
          RETURNING took, tokens",
     )?
-    .query_row(params![key, rate.burst, now, rate.per_sec], |r| Ok((r.get::<_, bool>(0)?, r.get(1)?)))
+    .query_row(params![key, rate.burst, now, rate.per_sec], |r| {
+        Ok((r.get::<_, bool>(0)?, r.get(1)?))
+    })
 }
 
 /// The tokens in a bucket now, without taking one.
@@ -142,10 +160,24 @@ mod tests {
 
     #[test]
     fn parses_rates() {
-        assert_eq!(Rate::parse("120:2/s").unwrap(), Rate { burst: 120.0, per_sec: 2.0 });
-        assert_eq!(Rate::parse("10:1/6s").unwrap(), Rate { burst: 10.0, per_sec: 1.0 / 6.0 });
+        assert_eq!(
+            Rate::parse("120:2/s").unwrap(),
+            Rate {
+                burst: 120.0,
+                per_sec: 2.0
+            }
+        );
+        assert_eq!(
+            Rate::parse("10:1/6s").unwrap(),
+            Rate {
+                burst: 10.0,
+                per_sec: 1.0 / 6.0
+            }
+        );
         assert_eq!(Rate::parse("5:5/h").unwrap().per_sec, 5.0 / 3600.0);
-        for bad in ["", "10", "10:1", "0:1/s", "10:1/x", "10:-1/s", "a:1/s", "10:1/0s"] {
+        for bad in [
+            "", "10", "10:1", "0:1/s", "10:1/x", "10:-1/s", "a:1/s", "10:1/0s",
+        ] {
             assert!(Rate::parse(bad).is_err(), "{bad}");
         }
     }
@@ -153,14 +185,25 @@ mod tests {
     #[test]
     fn takes_until_empty_then_refills_with_time() {
         let c = db();
-        let rate = Rate { burst: 3.0, per_sec: 0.5 };
+        let rate = Rate {
+            burst: 3.0,
+            per_sec: 0.5,
+        };
         let t0 = 1_000.0;
         for left in [2.0, 1.0, 0.0] {
             assert_eq!(take(&c, "k", rate, t0).unwrap(), (true, left));
         }
         assert_eq!(take(&c, "k", rate, t0).unwrap(), (false, 0.0));
-        assert_eq!(take(&c, "k", rate, t0 + 1.0).unwrap(), (false, 0.5), "half a token is not a token");
-        assert_eq!(take(&c, "k", rate, t0 + 2.0).unwrap(), (true, 0.0), "a second later it is");
+        assert_eq!(
+            take(&c, "k", rate, t0 + 1.0).unwrap(),
+            (false, 0.5),
+            "half a token is not a token"
+        );
+        assert_eq!(
+            take(&c, "k", rate, t0 + 2.0).unwrap(),
+            (true, 0.0),
+            "a second later it is"
+        );
         // refilling stops at the burst
         assert_eq!(take(&c, "k", rate, t0 + 1000.0).unwrap(), (true, 2.0));
         // a clock that goes back does not mint tokens
@@ -171,18 +214,33 @@ mod tests {
 
     #[test]
     fn retry_after_counts_whole_seconds_to_the_next_token() {
-        let rate = Rate { burst: 10.0, per_sec: 1.0 / 6.0 };
-        let t = Take { policy: "login", rate, allowed: false, remaining: 0.5, resets_in: None };
+        let rate = Rate {
+            burst: 10.0,
+            per_sec: 1.0 / 6.0,
+        };
+        let t = Take {
+            policy: "login",
+            rate,
+            allowed: false,
+            remaining: 0.5,
+            resets_in: None,
+        };
         assert_eq!(t.retry_after(), 3);
         assert_eq!(t.reset_secs(), 57);
-        let t = Take { remaining: 0.99, ..t };
+        let t = Take {
+            remaining: 0.99,
+            ..t
+        };
         assert_eq!(t.retry_after(), 1);
     }
 
     #[test]
     fn sweeps_old_buckets() {
         let c = db();
-        let rate = Rate { burst: 1.0, per_sec: 1.0 };
+        let rate = Rate {
+            burst: 1.0,
+            per_sec: 1.0,
+        };
         take(&c, "old", rate, 0.0).unwrap();
         take(&c, "new", rate, 500_000.0).unwrap();
         assert_eq!(sweep(&c, 500_000.0).unwrap(), 1);

@@ -1,7 +1,5 @@
 //! Plans (SPEC §5.1): the one table every feature check reads.
 
-use serde_json::{Value, json};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Plan {
     Free,
@@ -9,11 +7,10 @@ pub enum Plan {
     Recruiter,
 }
 
+/// What a plan allows besides its features. (Its API-key quota is a setting:
+/// `Config::limits.keys`.)
 pub struct Limits {
     pub active_keys: u32,
-    pub key_burst: u32,
-    pub key_rate: u32,
-    pub key_daily: u32,
     pub analytics_days: u32,
 }
 
@@ -68,26 +65,51 @@ impl Plan {
         match self {
             Plan::Free => Limits {
                 active_keys: 3,
-                key_burst: 60,
-                key_rate: 1,
-                key_daily: 1_000,
                 analytics_days: 7,
             },
             Plan::Pro | Plan::Recruiter => Limits {
                 active_keys: 20,
-                key_burst: 600,
-                key_rate: 10,
-                key_daily: 100_000,
                 analytics_days: 365,
             },
         }
     }
+}
 
-    /// The API-key allowance of the plan, as `/v1/me/account` shows it.
-    pub fn quota_json(self) -> Value {
-        let l = self.limits();
-        json!({"plan": self.name(), "key_burst": l.key_burst, "key_rate_per_second": l.key_rate,
-               "key_daily": l.key_daily, "active_keys": l.active_keys})
+/// Features a plan may lack, with the least plan that has each (SPEC §5.1).
+/// Plans are ordered: recruiter has everything pro has, and `mcp`.
+const FEATURES: &[(&str, Plan)] = &[
+    ("layout", Plan::Pro),
+    ("transcripts", Plan::Pro),
+    ("insights", Plan::Pro),
+    ("premium_themes", Plan::Pro),
+    ("analytics_history", Plan::Pro),
+    ("mcp", Plan::Recruiter),
+];
+
+pub fn least_plan(feature: &str) -> Plan {
+    FEATURES
+        .iter()
+        .find(|(f, _)| *f == feature)
+        .map_or(Plan::Free, |(_, p)| *p)
+}
+
+impl Plan {
+    pub fn has(self, feature: &str) -> bool {
+        self >= least_plan(feature)
+    }
+}
+
+/// The caller's plan, or the 403 when it lacks `feature`.
+pub fn require(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+    feature: &str,
+) -> crate::error::ApiResult<Plan> {
+    let (plan, _) = plan_of(conn, user_id)?;
+    if plan.has(feature) {
+        Ok(plan)
+    } else {
+        Err(required(feature, least_plan(feature).name()))
     }
 }
 

@@ -24,19 +24,34 @@ fn secs_to_midnight() -> u64 {
 }
 
 /// Takes a token; `Err` only when the database fails.
-pub fn take(app: &App, policy: &'static str, key: &str, rate: Rate, resets_in: Option<u64>) -> ApiResult<Take> {
+pub fn take(
+    app: &App,
+    policy: &'static str,
+    key: &str,
+    rate: Rate,
+    resets_in: Option<u64>,
+) -> ApiResult<Take> {
     let conn = app.pool.get()?;
     let (allowed, remaining) = {
         let _turn = db::writer();
         limits::take(&conn, key, rate, clock())?
     };
-    Ok(Take { policy, rate, allowed, remaining, resets_in })
+    Ok(Take {
+        policy,
+        rate,
+        allowed,
+        remaining,
+        resets_in,
+    })
 }
 
 /// The 429 for a bucket that said no.
 pub fn refused(t: &Take) -> ApiError {
     let (code, detail) = if t.resets_in.is_some() {
-        ("quota_exceeded", "The daily API-key quota of your plan is used up")
+        (
+            "quota_exceeded",
+            "The daily API-key quota of your plan is used up",
+        )
     } else {
         ("rate_limited", "Too many requests; slow down")
     };
@@ -46,7 +61,13 @@ pub fn refused(t: &Take) -> ApiError {
 /// The API-key allowance of a plan: the per-minute bucket and the daily quota.
 pub fn key_rates(app: &App, plan: Plan) -> (Rate, Rate) {
     let (minute, daily) = app.config.limits.keys[plan as usize];
-    (minute, Rate { burst: f64::from(daily), per_sec: 0.0 })
+    (
+        minute,
+        Rate {
+            burst: f64::from(daily),
+            per_sec: 0.0,
+        },
+    )
 }
 
 fn daily_key(user_id: &str) -> String {
@@ -57,7 +78,13 @@ fn daily_key(user_id: &str) -> String {
 /// per-minute bucket and daily quota; JWT calls their own bucket, never quota.
 pub fn for_caller(app: &App, caller: &Caller) -> ApiResult<Vec<Take>> {
     match &caller.via {
-        Via::Jwt => Ok(vec![take(app, "jwt", &format!("jwt:{}", caller.id), app.config.limits.jwt, None)?]),
+        Via::Jwt => Ok(vec![take(
+            app,
+            "jwt",
+            &format!("jwt:{}", caller.id),
+            app.config.limits.jwt,
+            None,
+        )?]),
         Via::Key { .. } => {
             let plan = plan_of(&*app.pool.get()?, &caller.id)?.0;
             let (minute, daily) = key_rates(app, plan);
@@ -65,7 +92,13 @@ pub fn for_caller(app: &App, caller: &Caller) -> ApiResult<Vec<Take>> {
             if !first.allowed {
                 return Ok(vec![first]);
             }
-            let day = take(app, "api_key_daily", &daily_key(&caller.id), daily, Some(secs_to_midnight()))?;
+            let day = take(
+                app,
+                "api_key_daily",
+                &daily_key(&caller.id),
+                daily,
+                Some(secs_to_midnight()),
+            )?;
             if day.allowed {
                 app.counters.add(&caller.id, Counter::ApiRequest);
             }
@@ -78,14 +111,18 @@ pub fn for_caller(app: &App, caller: &Caller) -> ApiResult<Vec<Take>> {
 /// tokens left.
 pub fn tightest(takes: &[Take]) -> Option<&Take> {
     takes.iter().find(|t| !t.allowed).or_else(|| {
-        takes
-            .iter()
-            .min_by(|a, b| a.remaining.partial_cmp(&b.remaining).unwrap_or(std::cmp::Ordering::Equal))
+        takes.iter().min_by(|a, b| {
+            a.remaining
+                .partial_cmp(&b.remaining)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
     })
 }
 
 pub fn with_headers(response: Response, takes: &[Take]) -> Response {
-    let Some(t) = tightest(takes) else { return response };
+    let Some(t) = tightest(takes) else {
+        return response;
+    };
     let window = t.resets_in.map_or_else(|| t.rate.window_secs(), |_| 86_400);
     response
         .with_unique_header(
@@ -94,7 +131,12 @@ pub fn with_headers(response: Response, takes: &[Take]) -> Response {
         )
         .with_unique_header(
             "RateLimit",
-            format!("\"{}\";r={};t={}", t.policy, t.remaining_whole(), t.reset_secs()),
+            format!(
+                "\"{}\";r={};t={}",
+                t.policy,
+                t.remaining_whole(),
+                t.reset_secs()
+            ),
         )
 }
 
@@ -105,8 +147,16 @@ pub fn usage(app: &App, conn: &rusqlite::Connection, user_id: &str) -> ApiResult
     let now = clock();
     let show = |key: &str, rate: Rate, resets_in: Option<u64>| -> ApiResult<Value> {
         let remaining = limits::peek(conn, key, rate, now)?;
-        let t = Take { policy: "", rate, allowed: true, remaining, resets_in };
-        Ok(json!({"limit": rate.burst as u64, "remaining": t.remaining_whole(), "reset_seconds": t.reset_secs()}))
+        let t = Take {
+            policy: "",
+            rate,
+            allowed: true,
+            remaining,
+            resets_in,
+        };
+        Ok(
+            json!({"limit": rate.burst as u64, "remaining": t.remaining_whole(), "reset_seconds": t.reset_secs()}),
+        )
     };
     let day = show(&daily_key(user_id), daily, Some(secs_to_midnight()))?;
     let used_today = daily.burst as u64 - day["remaining"].as_u64().unwrap_or(0);

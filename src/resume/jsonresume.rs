@@ -86,12 +86,15 @@ pub fn export(r: &Resume, visible: &[&Section]) -> Value {
     Value::Object(doc)
 }
 
+/// One imported row: its cells, and the fields kept verbatim.
+pub type Item = (Cells, Map<String, Value>);
+
 /// A checked JSON Resume document, ready to be written.
 pub struct Import {
     pub full_name: Option<String>,
     pub profile: ProfileBasics,
     pub basics_extra: Map<String, Value>,
-    pub sections: Vec<(&'static Section, Vec<(Cells, Map<String, Value>)>)>,
+    pub sections: Vec<(&'static Section, Vec<Item>)>,
     pub verbatim: Map<String, Value>,
 }
 

@@ -2,6 +2,7 @@
 //! import kept verbatim; and `changed`, which every write calls.
 
 pub mod jsonresume;
+pub mod presentation;
 pub mod profile;
 pub mod search;
 pub mod sections;

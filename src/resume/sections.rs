@@ -309,7 +309,7 @@ impl Section {
             .collect()
     }
 
-    fn from_sql(&self, row: &rusqlite::Row, first: usize) -> rusqlite::Result<Cells> {
+    fn read_cells(&self, row: &rusqlite::Row, first: usize) -> rusqlite::Result<Cells> {
         let mut cells = Vec::with_capacity(self.cols.len());
         for (i, col) in self.cols.iter().enumerate() {
             let v = match col.kind {
@@ -339,7 +339,7 @@ impl Section {
                 created_at: r.get(2)?,
                 updated_at: r.get(3)?,
                 extra: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
-                cells: self.from_sql(r, 5)?,
+                cells: self.read_cells(r, 5)?,
             })
         })?;
         rows.collect()

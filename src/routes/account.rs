@@ -14,7 +14,11 @@ use crate::plans::plan_of;
 use crate::time::{now, rfc3339};
 use crate::validate::{Fields, Patch};
 
-pub fn account_json(conn: &rusqlite::Connection, user_id: &str) -> ApiResult<serde_json::Value> {
+pub fn account_json(
+    app: &crate::app::App,
+    conn: &rusqlite::Connection,
+    user_id: &str,
+) -> ApiResult<serde_json::Value> {
     let (id, username, email, full_name, is_admin, created_at) = conn
         .prepare_cached(
             "SELECT id, username, email, full_name, is_admin, created_at FROM users WHERE id = ?1",
@@ -33,13 +37,13 @@ pub fn account_json(conn: &rusqlite::Connection, user_id: &str) -> ApiResult<ser
     Ok(json!({
         "id": id, "username": username, "email": email, "full_name": full_name,
         "is_admin": is_admin, "plan": plan.name(), "plan_expires_on": expires_on,
-        "created_at": rfc3339(created_at), "quota": plan.quota_json(),
+        "created_at": rfc3339(created_at), "quota": crate::quota::usage(app, conn, user_id)?,
     }))
 }
 
 pub fn get(ctx: &Ctx) -> ApiResult {
     let conn = ctx.app.pool.get()?;
-    ok(account_json(&conn, ctx.user_id())?)
+    ok(account_json(ctx.app, &conn, ctx.user_id())?)
 }
 
 pub fn patch(ctx: &Ctx) -> ApiResult {
@@ -96,7 +100,7 @@ pub fn patch(ctx: &Ctx) -> ApiResult {
                 .execute(params![name, now(), id])?;
             crate::resume::changed(tx, id)?;
         }
-        account_json(tx, id)
+        account_json(ctx.app, tx, id)
     })?;
     ok(body)
 }

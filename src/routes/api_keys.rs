@@ -9,6 +9,7 @@ use crate::auth::keys;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
+use crate::plans::plan_of;
 use crate::time::{now, parse_rfc3339, rfc3339};
 use crate::validate::{Fields, Patch};
 
@@ -46,6 +47,23 @@ pub fn create(ctx: &Ctx) -> ApiResult {
     let id = uuid::Uuid::new_v4().to_string();
     let now = now();
     db::write(&ctx.app.pool, |tx| {
+        let (plan, _) = plan_of(tx, user_id)?;
+        let active: i64 = tx
+            .prepare_cached(
+                "SELECT count(*) FROM api_keys WHERE user_id = ?1 AND is_active = 1
+                 AND (expires_at IS NULL OR expires_at > ?2)",
+            )?
+            .query_row(params![user_id, now], |r| r.get(0))?;
+        if active >= i64::from(plan.limits().active_keys) {
+            return Err(ApiError::conflict(
+                "key_limit_reached",
+                &format!(
+                    "The {} plan allows {} active keys; revoke one first",
+                    plan.name(),
+                    plan.limits().active_keys
+                ),
+            ));
+        }
         tx.prepare_cached(
             "INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

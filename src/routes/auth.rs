@@ -14,7 +14,11 @@ use crate::time::{now, rfc3339};
 use crate::validate::Fields;
 
 pub fn register(ctx: &Ctx) -> ApiResult {
-    ctx.limit("register", &format!("register:{}", ctx.ip), ctx.app.config.limits.register)?;
+    ctx.limit(
+        "register",
+        &format!("register:{}", ctx.ip),
+        ctx.app.config.limits.register,
+    )?;
     let mut f = Fields::new(ctx.body()?)?;
     let username = f
         .raw_string("username")
@@ -124,7 +128,11 @@ pub fn login(ctx: &Ctx) -> ApiResult {
     // before any hashing: a flood is cut off cheaply
     let limits = &ctx.app.config.limits;
     ctx.limit("login", &format!("login-ip:{}", ctx.ip), limits.login_ip)?;
-    ctx.limit("login_account", &format!("login-account:{key}"), limits.login_account)?;
+    ctx.limit(
+        "login_account",
+        &format!("login-account:{key}"),
+        limits.login_account,
+    )?;
     let user = {
         let conn = ctx.app.pool.get()?;
         conn.prepare_cached(

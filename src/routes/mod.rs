@@ -3,10 +3,13 @@
 //! 405 answers their `Allow` header and enforces the credential rules of §2.2.
 
 mod account;
+mod admin;
 mod analytics;
 mod api_keys;
 mod auth;
+mod billing;
 mod health;
+mod presentation;
 mod profile;
 mod public;
 mod resume;
@@ -65,6 +68,7 @@ const fn route(
 
 use Access::*;
 
+#[rustfmt::skip]
 pub const ROUTES: &[Route] = &[
     route("GET", "/health", Public, health::get),
     route("POST", "/v1/auth/register", Public, auth::register),
@@ -74,12 +78,7 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/v1/auth/password", Jwt, auth::change_password),
     route("POST", "/v1/auth/api-keys", Jwt, api_keys::create),
     route("GET", "/v1/auth/api-keys", Jwt, api_keys::list),
-    route(
-        "DELETE",
-        "/v1/auth/api-keys/{key_id}",
-        Jwt,
-        api_keys::revoke,
-    ),
+    route("DELETE", "/v1/auth/api-keys/{key_id}", Jwt, api_keys::revoke),
     route("GET", "/v1/me/account", Owner, account::get),
     route("PATCH", "/v1/me/account", Owner, account::patch),
     route("DELETE", "/v1/me/account", Owner, account::delete),
@@ -89,6 +88,15 @@ pub const ROUTES: &[Route] = &[
     route("PUT", "/v1/me/resume", Owner, resume::put),
     route("GET", "/v1/me/export", Owner, resume::export),
     route("GET", "/v1/me/analytics", Owner, analytics::get),
+    route("GET", "/v1/me/usage", Owner, billing::usage),
+    route("GET", "/v1/me/billing", Owner, billing::get),
+    route("POST", "/v1/me/billing/checkout", Owner, billing::checkout),
+    route("POST", "/v1/me/billing/portal", Owner, billing::portal),
+    route("GET", "/v1/me/themes", Owner, presentation::themes),
+    route("GET", "/v1/me/theme", Owner, presentation::get_theme),
+    route("PUT", "/v1/me/theme", Owner, presentation::put_theme),
+    route("GET", "/v1/me/layout", Owner, presentation::get_layout),
+    route("PUT", "/v1/me/layout", Owner, presentation::put_layout),
     route("GET", "/v1/me/skills", Owner, sections::list),
     route("POST", "/v1/me/skills", Owner, sections::create),
     route("GET", "/v1/me/skills/{id}", Owner, sections::get_one),
@@ -111,32 +119,14 @@ pub const ROUTES: &[Route] = &[
     route("DELETE", "/v1/me/projects/{id}", Owner, sections::delete),
     route("GET", "/v1/me/certifications", Owner, sections::list),
     route("POST", "/v1/me/certifications", Owner, sections::create),
-    route(
-        "GET",
-        "/v1/me/certifications/{id}",
-        Owner,
-        sections::get_one,
-    ),
-    route(
-        "PUT",
-        "/v1/me/certifications/{id}",
-        Owner,
-        sections::replace,
-    ),
-    route(
-        "DELETE",
-        "/v1/me/certifications/{id}",
-        Owner,
-        sections::delete,
-    ),
+    route("GET", "/v1/me/certifications/{id}", Owner, sections::get_one),
+    route("PUT", "/v1/me/certifications/{id}", Owner, sections::replace),
+    route("DELETE", "/v1/me/certifications/{id}", Owner, sections::delete),
+    route("POST", "/v1/admin/grants", Admin, admin::grant),
+    route("POST", "/v1/admin/grants/revoke", Admin, admin::revoke),
     route("GET", "/v1/profiles", Read, public::search),
     route("GET", "/v1/profiles/{username}", Read, public::profile),
-    route(
-        "GET",
-        "/v1/profiles/{username}/{section}",
-        Public,
-        public::section,
-    ),
+    route("GET", "/v1/profiles/{username}/{section}", Read, public::section),
 ];
 
 /// What a handler gets: the shared state, the request, the path parameters in
@@ -236,8 +226,14 @@ pub fn dispatch(app: &App, req: &Request) -> Outcome {
     let ip = http::client_ip(req, &app.config.trusted_proxies);
     let takes = match (&caller, route.access) {
         (Some(c), _) => quota::for_caller(app, c),
-        (None, Read) => quota::take(app, "public", &format!("public:{ip}"), app.config.limits.public, None)
-            .map(|t| vec![t]),
+        (None, Read) => quota::take(
+            app,
+            "public",
+            &format!("public:{ip}"),
+            app.config.limits.public,
+            None,
+        )
+        .map(|t| vec![t]),
         (None, _) => Ok(vec![]),
     };
     let takes = match takes {

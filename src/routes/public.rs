@@ -16,9 +16,9 @@ use crate::counters::Counter;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::resume::Resume;
-use crate::resume::jsonresume;
 use crate::resume::search::{self, Filters};
 use crate::resume::sections::{self, Section};
+use crate::resume::{jsonresume, presentation};
 
 /// The public profile's owner and the revision of their résumé.
 fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<(String, i64)> {
@@ -31,11 +31,6 @@ fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<(String, i64)>
     })
     .optional()?
     .ok_or_else(ApiError::not_found)
-}
-
-/// The sections shown, in layout order.
-fn visible() -> Vec<&'static Section> {
-    sections::ALL.to_vec()
 }
 
 fn public_json(r: &Resume, shown: &[&Section]) -> Value {
@@ -76,7 +71,7 @@ fn render(ctx: &Ctx, user_id: &str, rev: i64, format: &'static str) -> ApiResult
     }
     let conn = ctx.app.pool.get()?;
     let resume = Resume::load(&conn, user_id)?;
-    let shown = visible();
+    let shown = presentation::visible(&conn, user_id)?;
     let body = match format {
         "jsonresume" => jsonresume::export(&resume, &shown),
         _ => public_json(&resume, &shown),
@@ -133,11 +128,14 @@ pub fn profile(ctx: &Ctx) -> ApiResult {
 
 pub fn section(ctx: &Ctx) -> ApiResult {
     let s = sections::by_name(ctx.param(1)).ok_or_else(ApiError::not_found)?;
-    if !visible().iter().any(|v| v.name == s.name) {
-        return Err(ApiError::not_found());
-    }
     let conn = ctx.app.pool.get()?;
     let (user_id, _) = find(&conn, ctx.param(0))?;
+    if !presentation::visible(&conn, &user_id)?
+        .iter()
+        .any(|v| v.name == s.name)
+    {
+        return Err(ApiError::not_found());
+    }
     let rows = s.load(&conn, &user_id)?;
     Ok(http::ok(&Value::Array(
         rows.iter().map(|r| s.row_json(r, true)).collect(),

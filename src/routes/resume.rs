@@ -89,7 +89,7 @@ fn replace_rows(
     tx: &rusqlite::Connection,
     s: &Section,
     user_id: &str,
-    rows: &[(sections::Cells, Map<String, Value>)],
+    rows: &[jsonresume::Item],
     now: i64,
 ) -> ApiResult<()> {
     tx.prepare_cached(&format!("DELETE FROM {} WHERE user_id = ?1", s.name))?
@@ -115,7 +115,7 @@ pub fn export(ctx: &Ctx) -> ApiResult {
     let user_id = ctx.user_id();
     let conn = ctx.app.pool.get()?;
     let r = Resume::load(&conn, user_id)?;
-    let account = super::account::account_json(&conn, user_id)?;
+    let account = super::account::account_json(ctx.app, &conn, user_id)?;
     let keys = super::api_keys::key_list(&conn, user_id)?;
     let collect =
         |sql: &str, f: fn(&rusqlite::Row) -> rusqlite::Result<Value>| -> ApiResult<Vec<Value>> {

@@ -402,3 +402,45 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+impl TestApp {
+    /// Runs `restume <args> --db <this database>` as the operator would.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(bin())
+            .args(args)
+            .arg("--db")
+            .arg(self.db_path())
+            .output()
+            .unwrap()
+    }
+
+    /// Registers `username`, makes them an admin from the command line and
+    /// returns their JWT.
+    pub fn admin(&self, username: &str) -> String {
+        let jwt = self.user(username);
+        let out = self.cli(&["admin", "promote", username]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        jwt
+    }
+
+    /// Gives `username` a plan through the admin API (making an admin first).
+    pub fn grant(&self, username: &str, plan: &str) {
+        let admin = match self.login("root-admin", PASSWORD).status {
+            200 => self.login("root-admin", PASSWORD).json()["access_token"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            _ => self.admin("root-admin"),
+        };
+        let r = self.post(
+            "/v1/admin/grants",
+            Cred::Jwt(&admin),
+            &json!({"username": username, "plan": plan, "reason": "test"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+}

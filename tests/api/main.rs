@@ -9,6 +9,8 @@ mod helpers;
 mod jsonschema;
 mod keys;
 mod lifecycle;
+mod limits;
+mod plans;
 mod profile;
 mod public;
 mod resume;

@@ -189,7 +189,8 @@ fn skill_names_are_unique_without_regard_to_case() {
 fn every_rule_is_checked() {
     let app = spawn_app();
     let jwt = app.user("ada");
-    let cases: Vec<(&str, Value, Vec<(&str, &str)>)> = vec![
+    type Case = (&'static str, Value, Vec<(&'static str, &'static str)>);
+    let cases: Vec<Case> = vec![
         ("skills", json!({}), vec![("name", "required")]),
         ("skills", json!({"name": "  "}), vec![("name", "too_short")]),
         (
