@@ -210,6 +210,30 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- One-time password-reset tokens issued by an admin: only the SHA-256 of a
+-- token is kept; one hour, single use.
+CREATE TABLE IF NOT EXISTS password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    issued_by  TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS blog_posts (
+    slug          TEXT PRIMARY KEY,
+    title         TEXT NOT NULL,
+    summary       TEXT,
+    body_markdown TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    author_id     TEXT,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    published_at  INTEGER
+) STRICT;
+CREATE INDEX IF NOT EXISTS blog_published ON blog_posts(status, published_at);
+
 -- Rate-limit token buckets (src/limits.rs): one row per bucket key.
 CREATE TABLE IF NOT EXISTS buckets (
     key        TEXT PRIMARY KEY,

@@ -2,6 +2,7 @@
 //! `main.rs` reads the command line; `startup` serves; `routes` maps every URL
 //! to its handler.
 
+pub mod accounts;
 pub mod admin_cli;
 pub mod app;
 pub mod audit;

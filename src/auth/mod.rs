@@ -4,5 +4,6 @@ pub mod caller;
 pub mod jwt;
 pub mod keys;
 pub mod password;
+pub mod reset;
 
 pub use caller::{Caller, Via};

@@ -4,13 +4,14 @@ use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::Ctx;
+use crate::accounts::{self, NewUser};
 use crate::audit;
 use crate::auth::Via;
 use crate::db;
 use crate::domain::{Email, Password, Username};
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::time::{now, rfc3339};
+use crate::time::rfc3339;
 use crate::validate::Fields;
 
 pub fn register(ctx: &Ctx) -> ApiResult {
@@ -39,67 +40,29 @@ pub fn register(ctx: &Ctx) -> ApiResult {
 
     // Hash before taking the write lock: bcrypt is slow on purpose.
     let hash = ctx.app.hasher.hash(password.as_str())?;
-    let id = uuid::Uuid::new_v4().to_string();
-    let now = now();
-    db::write(&ctx.app.pool, |tx| {
-        let taken = tx
-            .prepare_cached(
-                "SELECT username_key = ?1, email_key = ?2 FROM users WHERE username_key = ?1 OR email_key = ?2",
-            )?
-            .query_row(params![username.key(), email.key()], |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)))
-            .optional()?;
-        match taken {
-            Some((true, _)) => {
-                return Err(ApiError::conflict(
-                    "username_taken",
-                    "That username is taken",
-                ));
-            }
-            Some((_, true)) => {
-                return Err(ApiError::conflict(
-                    "email_taken",
-                    "That email is already registered",
-                ));
-            }
-            _ => {}
-        }
-        tx.prepare_cached(
-            "INSERT INTO users (id, username, username_key, email, email_key, full_name, password_hash,
-                                security_stamp, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-        )?
-        .execute(params![
-            id,
-            username.as_str(),
-            username.key(),
-            email.as_str(),
-            email.key(),
-            full_name,
-            hash,
-            new_stamp(),
-            now
-        ])?;
-        tx.prepare_cached("INSERT INTO profiles (user_id, updated_at) VALUES (?1, ?2)")?
-            .execute(params![id, now])?;
+    let new = NewUser {
+        username: &username,
+        email: &email,
+        full_name: &full_name,
+        password_hash: &hash,
+    };
+    let (id, now) = db::write(&ctx.app.pool, |tx| {
+        let created = accounts::create(tx, &new)?;
         audit::record(
             tx,
-            Some(&id),
-            Some(&id),
+            Some(&created.0),
+            Some(&created.0),
             "user.register",
             &json!({}),
             ctx.ip,
         )?;
-        Ok(())
+        Ok(created)
     })?;
     Ok(http::created(
         "/v1/me/account",
         &json!({"id": id, "username": username.as_str(), "email": email.as_str(),
                 "full_name": full_name, "created_at": rfc3339(now)}),
     ))
-}
-
-pub fn new_stamp() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
 }
 
 fn token_answer(
@@ -191,18 +154,11 @@ pub fn refresh(ctx: &Ctx) -> ApiResult {
 pub fn logout(ctx: &Ctx) -> ApiResult {
     let id = ctx.user_id();
     db::write(&ctx.app.pool, |tx| {
-        rotate_stamp(tx, id)?;
+        accounts::rotate_stamp(tx, id)?;
         audit::record(tx, Some(id), Some(id), "auth.logout", &json!({}), ctx.ip)?;
         Ok(())
     })?;
     Ok(http::no_content())
-}
-
-pub fn rotate_stamp(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<String> {
-    let stamp = new_stamp();
-    conn.prepare_cached("UPDATE users SET security_stamp = ?1, updated_at = ?2 WHERE id = ?3")?
-        .execute(params![stamp, now(), user_id])?;
-    Ok(stamp)
 }
 
 /// Checks the caller's current password; a wrong one is a 422 on that field.
@@ -242,7 +198,7 @@ pub fn change_password(ctx: &Ctx) -> ApiResult {
     let stamp = db::write(&ctx.app.pool, |tx| {
         tx.prepare_cached("UPDATE users SET password_hash = ?1 WHERE id = ?2")?
             .execute(params![hash, c.id])?;
-        let stamp = rotate_stamp(tx, &c.id)?;
+        let stamp = accounts::rotate_stamp(tx, &c.id)?;
         audit::record(
             tx,
             Some(&c.id),
@@ -260,4 +216,48 @@ pub fn change_password(ctx: &Ctx) -> ApiResult {
         c.is_admin,
         &stamp,
     )?))
+}
+
+/// Sets a new password with a one-time token from an admin; every JWT of the
+/// user stops working.
+pub fn reset_password(ctx: &Ctx) -> ApiResult {
+    ctx.limit(
+        "login",
+        &format!("login-ip:{}", ctx.ip),
+        ctx.app.config.limits.login_ip,
+    )?;
+    let mut f = Fields::new(ctx.body()?)?;
+    let token = f.raw_string("token");
+    let new = f.raw_string("new_password").and_then(|s| {
+        Password::parse("new_password", s)
+            .map_err(|e| f.push(e))
+            .ok()
+    });
+    f.finish()?;
+    let (Some(token), Some(new)) = (token, new) else {
+        unreachable!("checked by finish")
+    };
+    let hash = ctx.app.hasher.hash(new.as_str())?;
+    db::write(&ctx.app.pool, |tx| {
+        let Some(user_id) = crate::auth::reset::redeem(tx, token.trim())? else {
+            return Err(ApiError::field(
+                "token",
+                "invalid_or_expired",
+                "is unknown, used or expired",
+            ));
+        };
+        tx.prepare_cached("UPDATE users SET password_hash = ?1 WHERE id = ?2")?
+            .execute(params![hash, user_id])?;
+        accounts::rotate_stamp(tx, &user_id)?;
+        audit::record(
+            tx,
+            Some(&user_id),
+            None,
+            "auth.password_reset",
+            &json!({}),
+            ctx.ip,
+        )?;
+        Ok(())
+    })?;
+    Ok(http::no_content())
 }

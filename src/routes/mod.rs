@@ -4,10 +4,12 @@
 
 mod account;
 mod admin;
+mod admin_users;
 mod analytics;
 mod api_keys;
 mod auth;
 mod billing;
+mod blog;
 mod health;
 mod presentation;
 mod profile;
@@ -122,6 +124,22 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/v1/me/certifications/{id}", Owner, sections::get_one),
     route("PUT", "/v1/me/certifications/{id}", Owner, sections::replace),
     route("DELETE", "/v1/me/certifications/{id}", Owner, sections::delete),
+    route("POST", "/v1/auth/password/reset", Public, auth::reset_password),
+    route("GET", "/v1/admin/kpis", Admin, admin_users::kpis),
+    route("GET", "/v1/admin/users", Admin, admin_users::list),
+    route("GET", "/v1/admin/users/{username}", Admin, admin_users::detail),
+    route("PATCH", "/v1/admin/users/{username}", Admin, admin_users::patch),
+    route("POST", "/v1/admin/users/{username}/password-reset", Admin, admin_users::password_reset),
+    route("GET", "/v1/admin/search-index", Admin, admin_users::index_status),
+    route("POST", "/v1/admin/search-index/rebuild", Admin, admin_users::index_rebuild),
+    route("GET", "/v1/admin/blog/posts", Admin, blog::admin_list),
+    route("POST", "/v1/admin/blog/posts", Admin, blog::create),
+    route("GET", "/v1/admin/blog/posts/{slug}", Admin, blog::admin_get),
+    route("PUT", "/v1/admin/blog/posts/{slug}", Admin, blog::replace),
+    route("DELETE", "/v1/admin/blog/posts/{slug}", Admin, blog::delete),
+    route("POST", "/v1/admin/blog/import", Admin, blog::import),
+    route("GET", "/v1/blog", Read, blog::public_list),
+    route("GET", "/v1/blog/{slug}", Read, blog::public_get),
     route("POST", "/v1/admin/grants", Admin, admin::grant),
     route("POST", "/v1/admin/grants/revoke", Admin, admin::revoke),
     route("GET", "/v1/profiles", Read, public::search),

@@ -2,6 +2,7 @@
 //! database file and speaks HTTP to it.
 
 mod account;
+mod admin;
 mod auth;
 mod backup;
 mod errors;
