@@ -170,3 +170,33 @@ fn every_request_gets_one_access_log_line() {
         two[0]
     );
 }
+
+/// A body announced far larger than the limit is refused unread, and the
+/// server neither allocates for it nor parses its bytes as a next request.
+#[test]
+fn an_absurd_content_length_does_not_hurt_the_server() {
+    let app = spawn_app();
+    for len in ["99999999999", "18446744073709551615", "5000000"] {
+        let r = app.raw(
+            format!(
+                "POST /v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        r.problem(413, "payload_too_large");
+        assert!(!r.text().contains("\"ok\""), "body bytes were not run as a request");
+    }
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+}
+
+#[test]
+fn an_endless_request_line_is_cut_off() {
+    let app = spawn_app();
+    let mut stream = std::net::TcpStream::connect(app.addr).unwrap();
+    use std::io::{Read, Write};
+    let _ = stream.write_all(format!("GET /{} HTTP/1.1\r\n", "a".repeat(64 * 1024)).as_bytes());
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let mut buf = Vec::new();
+    let _ = stream.read_to_end(&mut buf); // the server closes the connection
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+}
