@@ -7,6 +7,9 @@ use std::{
     path::PathBuf,
 };
 
+/// RESTume patch: see `accept`.
+const IO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Unified listener. Either a [`TcpListener`] or [`std::os::unix::net::UnixListener`]
 pub enum Listener {
     Tcp(TcpListener),
@@ -24,9 +27,16 @@ impl Listener {
 
     pub(crate) fn accept(&self) -> std::io::Result<(Connection, Option<SocketAddr>)> {
         match self {
-            Self::Tcp(l) => l
-                .accept()
-                .map(|(conn, addr)| (Connection::from(conn), Some(addr))),
+            Self::Tcp(l) => l.accept().map(|(conn, addr)| {
+                // RESTume patch: a client that stops sending or reading
+                // holds its connection (and a request worker, while a body
+                // is read or drained) for at most IO_TIMEOUT at a time; an
+                // idle keep-alive connection is closed after it.
+                let _ = conn.set_read_timeout(Some(IO_TIMEOUT));
+                let _ = conn.set_write_timeout(Some(IO_TIMEOUT));
+                let _ = conn.set_nodelay(true);
+                (Connection::from(conn), Some(addr))
+            }),
             #[cfg(unix)]
             Self::Unix(l) => l.accept().map(|(conn, _)| (Connection::from(conn), None)),
         }
