@@ -154,6 +154,18 @@ impl Fields {
         }
     }
 
+    /// A required string turned into a domain type (`Username::parse` …);
+    /// a refusal lands in the errors.
+    pub fn parse<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str, String) -> Result<T, FieldError>,
+    ) -> Option<T> {
+        let raw = self.raw_string(name)?;
+        let path = self.path(name);
+        parse(&path, raw).map_err(|e| self.push(e)).ok()
+    }
+
     pub fn bool(&mut self, name: &str) -> Patch<bool> {
         match self.take(name) {
             None => Patch::Absent,

@@ -21,15 +21,9 @@ pub fn register(ctx: &Ctx) -> ApiResult {
         ctx.app.config.limits.register,
     )?;
     let mut f = Fields::new(ctx.body()?)?;
-    let username = f
-        .raw_string("username")
-        .and_then(|s| Username::parse("username", &s).map_err(|e| f.push(e)).ok());
-    let email = f
-        .raw_string("email")
-        .and_then(|s| Email::parse("email", &s).map_err(|e| f.push(e)).ok());
-    let password = f
-        .raw_string("password")
-        .and_then(|s| Password::parse("password", s).map_err(|e| f.push(e)).ok());
+    let username = f.parse("username", |n, s| Username::parse(n, &s));
+    let email = f.parse("email", |n, s| Email::parse(n, &s));
+    let password = f.parse("password", Password::parse);
     let full_name = f.required_string("full_name", 1, 200);
     f.finish()?;
     let (Some(username), Some(email), Some(password), Some(full_name)) =
@@ -182,11 +176,7 @@ pub fn check_password(ctx: &Ctx, field: &str, password: &str) -> ApiResult<()> {
 pub fn change_password(ctx: &Ctx) -> ApiResult {
     let mut f = Fields::new(ctx.body()?)?;
     let current = f.raw_string("current_password");
-    let new = f.raw_string("new_password").and_then(|s| {
-        Password::parse("new_password", s)
-            .map_err(|e| f.push(e))
-            .ok()
-    });
+    let new = f.parse("new_password", Password::parse);
     f.finish()?;
     let (Some(current), Some(new)) = (current, new) else {
         unreachable!()
@@ -228,11 +218,7 @@ pub fn reset_password(ctx: &Ctx) -> ApiResult {
     )?;
     let mut f = Fields::new(ctx.body()?)?;
     let token = f.raw_string("token");
-    let new = f.raw_string("new_password").and_then(|s| {
-        Password::parse("new_password", s)
-            .map_err(|e| f.push(e))
-            .ok()
-    });
+    let new = f.parse("new_password", Password::parse);
     f.finish()?;
     let (Some(token), Some(new)) = (token, new) else {
         unreachable!("checked by finish")

@@ -6,16 +6,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 fn tomorrow() -> String {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 86_400;
-    let out = std::process::Command::new("date")
-        .args(["-u", "-d", &format!("@{t}"), "+%F"])
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    restume::time::date_of(restume::time::now() + 86_400)
 }
 
 fn plan(app: &TestApp, jwt: &str) -> Value {
