@@ -184,7 +184,10 @@ fn an_absurd_content_length_does_not_hurt_the_server() {
             .as_bytes(),
         );
         r.problem(413, "payload_too_large");
-        assert!(!r.text().contains("\"ok\""), "body bytes were not run as a request");
+        assert!(
+            !r.text().contains("\"ok\""),
+            "body bytes were not run as a request"
+        );
     }
     assert_eq!(app.get("/health", Cred::None).status, 200);
 }
@@ -195,7 +198,9 @@ fn an_endless_request_line_is_cut_off() {
     let mut stream = std::net::TcpStream::connect(app.addr).unwrap();
     use std::io::{Read, Write};
     let _ = stream.write_all(format!("GET /{} HTTP/1.1\r\n", "a".repeat(64 * 1024)).as_bytes());
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
     let mut buf = Vec::new();
     let _ = stream.read_to_end(&mut buf); // the server closes the connection
     assert_eq!(app.get("/health", Cred::None).status, 200);
