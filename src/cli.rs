@@ -1,6 +1,6 @@
 //! The command line: `restume [serve] [settings]`, `backup`, `restore`,
-//! `healthcheck`, `config`. Raw arguments become a validated `Config` before
-//! anything starts.
+//! `healthcheck`, `config`, `openapi`. Raw arguments become a validated
+//! `Config` before anything starts.
 
 use std::path::Path;
 
@@ -20,6 +20,7 @@ Usage:
                                      with 200, else 1
   restume admin COMMAND [settings]   operator tasks, see below
   restume config [settings]          print the effective settings, secrets redacted
+  restume openapi                    print the OpenAPI 3.1 document of the API (JSON)
   restume --version
 
 ";
@@ -73,6 +74,9 @@ pub fn run(args: &[String]) -> i32 {
     if let (Some(name), None) = (operand, words.first()) {
         return fail(&format!("{command} needs {name} (see restume --help)"));
     }
+    if command == "openapi" {
+        return openapi();
+    }
     let config = match raw.validate() {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -114,6 +118,16 @@ pub fn run(args: &[String]) -> i32 {
             Err(e) => failed(&format!("unhealthy: {e}")),
         },
         other => fail(&format!("unknown command '{other}' (see restume --help)")),
+    }
+}
+
+/// Prints the OpenAPI document, pretty, to stdout.
+fn openapi() -> i32 {
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(&crate::openapi::document()).unwrap_or_default();
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Ok(()) => 0,
+        Err(e) => failed(&format!("openapi: {e}")),
     }
 }
 

@@ -11,6 +11,7 @@ mod auth;
 mod billing;
 mod blog;
 mod health;
+mod openapi;
 mod presentation;
 mod profile;
 mod public;
@@ -73,6 +74,7 @@ use Access::*;
 #[rustfmt::skip]
 pub const ROUTES: &[Route] = &[
     route("GET", "/health", Public, health::get),
+    route("GET", "/openapi.json", Public, openapi::get),
     route("POST", "/v1/auth/register", Public, auth::register),
     route("POST", "/v1/auth/login", Public, auth::login),
     route("POST", "/v1/auth/refresh", Jwt, auth::refresh),

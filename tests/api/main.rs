@@ -11,6 +11,7 @@ mod jsonschema;
 mod keys;
 mod lifecycle;
 mod limits;
+mod openapi;
 mod plans;
 mod profile;
 mod public;

@@ -1,0 +1,114 @@
+//! The reusable parts of the document: problem answers, headers, query
+//! parameters and security schemes.
+
+use serde_json::{Map, Value, json};
+
+use super::schemas;
+
+/// Reusable problem answers: (status, component name, description).
+const PROBLEMS: &[(u16, &str, &str)] = &[
+    (400, "BadRequest", "The body is not JSON (`malformed_json`)"),
+    (
+        401,
+        "Unauthorized",
+        "No credential, or a bad, expired or revoked one",
+    ),
+    (
+        403,
+        "Forbidden",
+        "Not allowed: `jwt_required`, `admin_required` or `plan_required`",
+    ),
+    (404, "NotFound", "No such row, user or public profile"),
+    (409, "Conflict", "A uniqueness or state conflict"),
+    (413, "PayloadTooLarge", "The body is larger than 1 MiB"),
+    (
+        415,
+        "UnsupportedMediaType",
+        "The body is not sent as application/json",
+    ),
+    (
+        422,
+        "ValidationFailed",
+        "A field or parameter is missing, unknown, of the wrong type or out of range",
+    ),
+    (
+        429,
+        "TooManyRequests",
+        "A rate limit or quota is spent (`rate_limited`, `quota_exceeded`)",
+    ),
+    (503, "Unavailable", "Overloaded, busy or shutting down"),
+];
+
+fn problem_content() -> Value {
+    json!({"application/problem+json": {"schema": schemas::r("Problem")}})
+}
+
+pub fn header_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/headers/{name}") })
+}
+
+fn problem_response(status: u16, description: &str) -> Value {
+    let mut response = json!({"description": description, "content": problem_content()});
+    let headers: &[&str] = match status {
+        401 => &["WWW-Authenticate"],
+        429 => &["Retry-After", "RateLimit", "RateLimit-Policy"],
+        503 => &["Retry-After"],
+        _ => &[],
+    };
+    if !headers.is_empty() {
+        response["headers"] = headers
+            .iter()
+            .map(|h| (h.to_string(), header_ref(h)))
+            .collect();
+    }
+    response
+}
+
+pub fn error_ref(status: u16) -> Value {
+    match PROBLEMS.iter().find(|(s, ..)| *s == status) {
+        Some((_, name, _)) => json!({ "$ref": format!("#/components/responses/{name}") }),
+        None => problem_response(status, "A problem"),
+    }
+}
+
+pub fn all() -> Value {
+    let mut responses: Map<String, Value> = PROBLEMS
+        .iter()
+        .map(|(status, name, description)| {
+            (name.to_string(), problem_response(*status, description))
+        })
+        .collect();
+    responses.insert(
+        "Problem".into(),
+        problem_response(500, "Any other problem, e.g. 500 `internal_error`"),
+    );
+    let int = |description: &str| json!({"description": description, "schema": {"type": "integer", "minimum": 1}});
+    let text =
+        |description: &str| json!({"description": description, "schema": {"type": "string"}});
+    json!({
+        "schemas": schemas::all(),
+        "responses": responses,
+        "parameters": {
+            "limit": {"name": "limit", "in": "query", "required": false,
+                      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+            "offset": {"name": "offset", "in": "query", "required": false,
+                       "schema": {"type": "integer", "minimum": 0, "default": 0}},
+        },
+        "headers": {
+            "X-Request-Id": text("Echoed from the request when given, else generated"),
+            "Location": text("Path of the new resource"),
+            "ETag": text("Strong entity tag; send it back in If-None-Match"),
+            "Retry-After": int("Whole seconds until a retry can succeed"),
+            "RateLimit": text("IETF httpapi RateLimit field of the tightest bucket: \"policy\";r=remaining;t=seconds"),
+            "RateLimit-Policy": text("IETF httpapi RateLimit-Policy field: \"policy\";q=burst;w=window seconds"),
+            "WWW-Authenticate": text("Bearer challenge"),
+            "Content-Disposition": text("attachment, with a file name"),
+        },
+        "securitySchemes": {
+            "bearerJwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                          "description": "From POST /v1/auth/login; an API key is also accepted as Bearer rst_…"},
+            "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                       "description": "rst_ followed by 32 base62 characters"},
+        },
+    })
+}
