@@ -234,12 +234,12 @@ CREATE TABLE IF NOT EXISTS blog_posts (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS blog_published ON blog_posts(status, published_at);
 
--- Rate-limit token buckets (src/limits.rs): one row per bucket key.
+-- Rate-limit token buckets (src/limits.rs): the persistent copy of the
+-- buckets the server keeps in memory, written back every second.
 CREATE TABLE IF NOT EXISTS buckets (
     key        TEXT PRIMARY KEY,
     tokens     REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    took       INTEGER NOT NULL DEFAULT 1
+    updated_at REAL NOT NULL
 ) STRICT, WITHOUT ROWID;
 
 -- Daily counters, written in batches from memory (src/counters.rs).

@@ -15,6 +15,7 @@ use crate::auth::password::Hasher;
 use crate::config::Config;
 use crate::counters::Counters;
 use crate::db::{self, Pool};
+use crate::limits::Buckets;
 use crate::log;
 
 pub struct App {
@@ -25,6 +26,7 @@ pub struct App {
     /// Requests being handled now, so a clean stop can wait for them.
     pub in_flight: AtomicUsize,
     pub counters: Arc<Counters>,
+    pub buckets: Arc<Buckets>,
     /// Public renderings by (user id, format), valid while `rev` matches.
     pub renders: RwLock<HashMap<(String, &'static str), Render>>,
     flusher: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
@@ -39,23 +41,42 @@ pub struct Render {
 
 const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
-/// Writes the buffered counters every second until told to stop.
-fn spawn_flusher(pool: Pool, counters: Arc<Counters>) -> (Arc<AtomicBool>, JoinHandle<()>) {
+/// Writes what is kept in memory (counters, rate-limit buckets) to the
+/// database.
+fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets) {
+    if let Err(e) = counters.flush(pool) {
+        log::line(&format!("counters not written yet: {e}"));
+    }
+    let written = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+        let _turn = db::writer();
+        buckets
+            .flush(&mut conn, crate::quota::clock())
+            .map_err(|e| e.to_string())
+    });
+    if let Err(e) = written {
+        log::line(&format!("rate-limit buckets not written yet: {e}"));
+    }
+}
+
+/// Flushes every second until told to stop.
+fn spawn_flusher(
+    pool: Pool,
+    counters: Arc<Counters>,
+    buckets: Arc<Buckets>,
+) -> (Arc<AtomicBool>, JoinHandle<()>) {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let handle = std::thread::spawn(move || {
         while !flag.load(Ordering::SeqCst) {
             std::thread::park_timeout(FLUSH_EVERY);
-            if let Err(e) = counters.flush(&pool) {
-                log::line(&format!("counters not written yet: {e}"));
-            }
+            flush(&pool, &counters, &buckets);
         }
     });
     (stop, handle)
 }
 
 impl Drop for App {
-    /// The last flush: counters buffered since the previous one are written.
+    /// The last flush: counters and buckets changed since the previous one are written.
     fn drop(&mut self) {
         if let Some((stop, handle)) = self
             .flusher
@@ -67,9 +88,7 @@ impl Drop for App {
             handle.thread().unpark();
             let _ = handle.join();
         }
-        if let Err(e) = self.counters.flush(&self.pool) {
-            log::line(&format!("counters lost on stop: {e}"));
-        }
+        flush(&self.pool, &self.counters, &self.buckets);
     }
 }
 
@@ -83,9 +102,11 @@ impl App {
         };
         let jwt = Jwt::new(&secret, config.jwt_ttl)?;
         let counters = Arc::new(Counters::default());
-        let flusher = spawn_flusher(pool.clone(), Arc::clone(&counters));
+        let buckets = Arc::new(Buckets::default());
+        let flusher = spawn_flusher(pool.clone(), Arc::clone(&counters), Arc::clone(&buckets));
         Ok(App {
             counters,
+            buckets,
             renders: RwLock::new(HashMap::new()),
             flusher: Mutex::new(Some(flusher)),
             jwt,

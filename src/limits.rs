@@ -1,8 +1,11 @@
-//! Token buckets in SQLite (SPEC §5). One table, one atomic upsert per take
-//! that refills by the time elapsed, takes a token if there is one and says
-//! what is left. The clock is passed in, so tests can move time.
+//! Token buckets (SPEC §5): refilled by the time elapsed, a token taken if
+//! there is one. The clock is passed in, so tests can move time. Kept in
+//! memory while the process runs and in the SQLite table `buckets` across
+//! restarts (see `Buckets`).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Mutex;
 
 use rusqlite::{OptionalExtension, params};
 
@@ -107,42 +110,162 @@ impl Take {
     }
 }
 
-/// Takes one token from the bucket `key`, creating it full when new.
-/// One statement: concurrent takes cannot both spend the last token.
-pub fn take(
-    conn: &rusqlite::Connection,
-    key: &str,
-    rate: Rate,
-    now: f64,
-) -> rusqlite::Result<(bool, f64)> {
-    conn.prepare_cached(
-        "INSERT INTO buckets (key, tokens, updated_at, took) VALUES (?1, ?2 - 1.0, ?3, 1)
-         ON CONFLICT (key) DO UPDATE SET
-           tokens = min(?2, tokens + max(0.0, ?3 - updated_at) * ?4)
-                    - (min(?2, tokens + max(0.0, ?3 - updated_at) * ?4) >= 1.0),
-           took = (min(?2, tokens + max(0.0, ?3 - updated_at) * ?4) >= 1.0),
-           updated_at = max(updated_at, ?3)
-         RETURNING took, tokens",
-    )?
-    .query_row(params![key, rate.burst, now, rate.per_sec], |r| {
-        Ok((r.get::<_, bool>(0)?, r.get(1)?))
-    })
+/// One bucket's state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    pub tokens: f64,
+    pub updated_at: f64,
 }
 
-/// The tokens in a bucket now, without taking one.
-pub fn peek(conn: &rusqlite::Connection, key: &str, rate: Rate, now: f64) -> rusqlite::Result<f64> {
-    let row: Option<(f64, f64)> = conn
-        .prepare_cached("SELECT tokens, updated_at FROM buckets WHERE key = ?1")?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(match row {
-        None => rate.burst,
-        Some((tokens, at)) => (tokens + (now - at).max(0.0) * rate.per_sec).min(rate.burst),
-    })
+impl Bucket {
+    pub fn full(rate: Rate, now: f64) -> Bucket {
+        Bucket {
+            tokens: rate.burst,
+            updated_at: now,
+        }
+    }
+
+    /// Refills by the time elapsed (never by a clock that went back), then
+    /// takes a token if there is a whole one. Returns whether it did.
+    pub fn take(&mut self, rate: Rate, now: f64) -> bool {
+        self.refill(rate, now);
+        let allowed = self.tokens >= 1.0;
+        if allowed {
+            self.tokens -= 1.0;
+        }
+        allowed
+    }
+
+    fn refill(&mut self, rate: Rate, now: f64) {
+        let elapsed = (now - self.updated_at).max(0.0);
+        self.tokens = (self.tokens + elapsed * rate.per_sec).min(rate.burst);
+        self.updated_at = self.updated_at.max(now);
+    }
+
+    /// The tokens there would be at `now`, without taking one.
+    pub fn peek(mut self, rate: Rate, now: f64) -> f64 {
+        self.refill(rate, now);
+        self.tokens
+    }
 }
 
-/// Forgets buckets that have been full (or stale) for a day: they would be
-/// created full again anyway.
+#[derive(Default)]
+struct Slot {
+    bucket: Option<Bucket>,
+    dirty: bool,
+}
+
+/// Every bucket in use. Takes happen in memory, under one lock, so N
+/// parallel requests against a bucket of burst B let exactly B through
+/// without a database write on the request path. The table `buckets` is the
+/// persistent copy: a bucket is read from it the first time this process
+/// meets its key, and changed buckets are written back every second and at a
+/// clean stop, so an emptied bucket stays empty across a restart.
+#[derive(Default)]
+pub struct Buckets {
+    slots: Mutex<HashMap<String, Slot>>,
+}
+
+impl Buckets {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes sure `key` is in memory, reading the table when it is not.
+    fn load(&self, conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<()> {
+        if self.lock().contains_key(key) {
+            return Ok(());
+        }
+        let stored = load(conn, key)?;
+        self.lock().entry(key.to_string()).or_insert(Slot {
+            bucket: stored,
+            dirty: false,
+        });
+        Ok(())
+    }
+
+    /// Takes a token from `key`; a new bucket starts full.
+    pub fn take(
+        &self,
+        conn: &rusqlite::Connection,
+        key: &str,
+        rate: Rate,
+        now: f64,
+    ) -> rusqlite::Result<(bool, f64)> {
+        self.load(conn, key)?;
+        let mut slots = self.lock();
+        let slot = slots.entry(key.to_string()).or_default();
+        let bucket = slot.bucket.get_or_insert(Bucket::full(rate, now));
+        let allowed = bucket.take(rate, now);
+        slot.dirty = true;
+        Ok((allowed, bucket.tokens))
+    }
+
+    /// The tokens in `key` at `now`, without taking one.
+    pub fn peek(
+        &self,
+        conn: &rusqlite::Connection,
+        key: &str,
+        rate: Rate,
+        now: f64,
+    ) -> rusqlite::Result<f64> {
+        self.load(conn, key)?;
+        Ok(self
+            .lock()
+            .get(key)
+            .and_then(|s| s.bucket)
+            .map_or(rate.burst, |b| b.peek(rate, now)))
+    }
+
+    /// Writes the changed buckets to the table in one transaction, and forgets
+    /// (in memory) those not touched for a day. On failure nothing is marked
+    /// clean, so the next flush tries again.
+    pub fn flush(&self, conn: &mut rusqlite::Connection, now: f64) -> rusqlite::Result<usize> {
+        let changed: Vec<(String, Bucket)> = self
+            .lock()
+            .iter()
+            .filter(|(_, s)| s.dirty)
+            .filter_map(|(k, s)| s.bucket.map(|b| (k.clone(), b)))
+            .collect();
+        if !changed.is_empty() {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            {
+                let mut upsert = tx.prepare_cached(
+                    "INSERT INTO buckets (key, tokens, updated_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
+                )?;
+                for (key, b) in &changed {
+                    upsert.execute(params![key, b.tokens, b.updated_at])?;
+                }
+            }
+            sweep(&tx, now)?;
+            tx.commit()?;
+        }
+        let mut slots = self.lock();
+        for (key, written) in &changed {
+            if let Some(slot) = slots.get_mut(key)
+                && slot.bucket == Some(*written)
+            {
+                slot.dirty = false;
+            }
+        }
+        slots.retain(|_, s| s.dirty || s.bucket.is_some_and(|b| now - b.updated_at < 86_400.0));
+        Ok(changed.len())
+    }
+}
+
+fn load(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<Bucket>> {
+    conn.prepare_cached("SELECT tokens, updated_at FROM buckets WHERE key = ?1")?
+        .query_row([key], |r| {
+            Ok(Bucket {
+                tokens: r.get(0)?,
+                updated_at: r.get(1)?,
+            })
+        })
+        .optional()
+}
+
+/// Forgets stored buckets untouched for two days: they would be full again.
 pub fn sweep(conn: &rusqlite::Connection, now: f64) -> rusqlite::Result<usize> {
     conn.prepare_cached("DELETE FROM buckets WHERE updated_at < ?1")?
         .execute([now - 2.0 * 86_400.0])
@@ -185,31 +308,77 @@ mod tests {
     #[test]
     fn takes_until_empty_then_refills_with_time() {
         let c = db();
+        let b = Buckets::default();
         let rate = Rate {
             burst: 3.0,
             per_sec: 0.5,
         };
         let t0 = 1_000.0;
         for left in [2.0, 1.0, 0.0] {
-            assert_eq!(take(&c, "k", rate, t0).unwrap(), (true, left));
+            assert_eq!(b.take(&c, "k", rate, t0).unwrap(), (true, left));
         }
-        assert_eq!(take(&c, "k", rate, t0).unwrap(), (false, 0.0));
+        assert_eq!(b.take(&c, "k", rate, t0).unwrap(), (false, 0.0));
         assert_eq!(
-            take(&c, "k", rate, t0 + 1.0).unwrap(),
+            b.take(&c, "k", rate, t0 + 1.0).unwrap(),
             (false, 0.5),
             "half a token is not a token"
         );
         assert_eq!(
-            take(&c, "k", rate, t0 + 2.0).unwrap(),
+            b.take(&c, "k", rate, t0 + 2.0).unwrap(),
             (true, 0.0),
             "a second later it is"
         );
         // refilling stops at the burst
-        assert_eq!(take(&c, "k", rate, t0 + 1000.0).unwrap(), (true, 2.0));
+        assert_eq!(b.take(&c, "k", rate, t0 + 1000.0).unwrap(), (true, 2.0));
         // a clock that goes back does not mint tokens
-        assert_eq!(take(&c, "k", rate, t0).unwrap(), (true, 1.0));
-        assert_eq!(peek(&c, "k", rate, t0 + 1001.0).unwrap(), 1.5);
-        assert_eq!(peek(&c, "other", rate, t0).unwrap(), 3.0);
+        assert_eq!(b.take(&c, "k", rate, t0).unwrap(), (true, 1.0));
+        assert_eq!(b.peek(&c, "k", rate, t0 + 1001.0).unwrap(), 1.5);
+        assert_eq!(b.peek(&c, "other", rate, t0).unwrap(), 3.0);
+    }
+
+    #[test]
+    fn buckets_survive_in_the_table() {
+        let mut c = db();
+        let rate = Rate {
+            burst: 2.0,
+            per_sec: 0.001,
+        };
+        let first = Buckets::default();
+        first.take(&c, "k", rate, 10.0).unwrap();
+        first.take(&c, "k", rate, 10.0).unwrap();
+        assert_eq!(first.flush(&mut c, 10.0).unwrap(), 1);
+        assert_eq!(
+            first.flush(&mut c, 10.0).unwrap(),
+            0,
+            "nothing changed since"
+        );
+        // a new process finds the bucket empty
+        let second = Buckets::default();
+        assert_eq!(second.take(&c, "k", rate, 10.0).unwrap(), (false, 0.0));
+    }
+
+    #[test]
+    fn parallel_takes_spend_exactly_the_burst() {
+        let c = std::sync::Arc::new(Buckets::default());
+        let rate = Rate {
+            burst: 50.0,
+            per_sec: 0.0,
+        };
+        let allowed: usize = (0..8)
+            .map(|_| {
+                let c = std::sync::Arc::clone(&c);
+                std::thread::spawn(move || {
+                    let conn = db();
+                    (0..20)
+                        .filter(|_| c.take(&conn, "k", rate, 5.0).unwrap().0)
+                        .count()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .sum();
+        assert_eq!(allowed, 50);
     }
 
     #[test]
@@ -236,13 +405,19 @@ mod tests {
 
     #[test]
     fn sweeps_old_buckets() {
-        let c = db();
+        let mut c = db();
+        let b = Buckets::default();
         let rate = Rate {
             burst: 1.0,
             per_sec: 1.0,
         };
-        take(&c, "old", rate, 0.0).unwrap();
-        take(&c, "new", rate, 500_000.0).unwrap();
-        assert_eq!(sweep(&c, 500_000.0).unwrap(), 1);
+        b.take(&c, "old", rate, 0.0).unwrap();
+        b.flush(&mut c, 0.0).unwrap();
+        b.take(&c, "new", rate, 500_000.0).unwrap();
+        b.flush(&mut c, 500_000.0).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM buckets", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
     }
 }

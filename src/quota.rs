@@ -7,13 +7,12 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::auth::{Caller, Via};
 use crate::counters::Counter;
-use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::limits::{self, Rate, Take};
+use crate::limits::{Rate, Take};
 use crate::plans::{Plan, plan_of};
 use crate::time::{date_of, now};
 
-fn clock() -> f64 {
+pub fn clock() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
@@ -32,10 +31,7 @@ pub fn take(
     resets_in: Option<u64>,
 ) -> ApiResult<Take> {
     let conn = app.pool.get()?;
-    let (allowed, remaining) = {
-        let _turn = db::writer();
-        limits::take(&conn, key, rate, clock())?
-    };
+    let (allowed, remaining) = app.buckets.take(&conn, key, rate, clock())?;
     Ok(Take {
         policy,
         rate,
@@ -146,7 +142,7 @@ pub fn usage(app: &App, conn: &rusqlite::Connection, user_id: &str) -> ApiResult
     let (minute, daily) = key_rates(app, plan);
     let now = clock();
     let show = |key: &str, rate: Rate, resets_in: Option<u64>| -> ApiResult<Value> {
-        let remaining = limits::peek(conn, key, rate, now)?;
+        let remaining = app.buckets.peek(conn, key, rate, now)?;
         let t = Take {
             policy: "",
             rate,
