@@ -43,10 +43,7 @@ CREATE TABLE IF NOT EXISTS profiles (
     open_to_work_note  TEXT,
     open_to_work_roles TEXT NOT NULL DEFAULT '[]',   -- JSON array
     is_public          INTEGER NOT NULL DEFAULT 1,
-    updated_at         INTEGER NOT NULL,
-    -- bumped in the same transaction as every change to the résumé: the
-    -- cached public rendering is valid while its rev matches
-    rev                INTEGER NOT NULL DEFAULT 0
+    updated_at         INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -201,6 +198,16 @@ CREATE TABLE IF NOT EXISTS resume_extras (
 CREATE TABLE IF NOT EXISTS search_docs (
     doc     INTEGER PRIMARY KEY,
     user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
+) STRICT;
+
+-- The public résumé of each public, enabled profile, rendered on every
+-- change (src/resume/render.rs), with strong ETags.
+CREATE TABLE IF NOT EXISTS public_renders (
+    user_id         TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    json            TEXT NOT NULL,
+    json_etag       TEXT NOT NULL,
+    jsonresume      TEXT NOT NULL,
+    jsonresume_etag TEXT NOT NULL
 ) STRICT;
 
 -- Full-text search over public résumés, one row per user, rewritten in the

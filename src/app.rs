@@ -1,9 +1,8 @@
 //! The state every request shares: settings, the database pool, the JWT keys
 //! and the password hasher.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -27,16 +26,7 @@ pub struct App {
     pub in_flight: AtomicUsize,
     pub counters: Arc<Counters>,
     pub buckets: Arc<Buckets>,
-    /// Public renderings by (user id, format), valid while `rev` matches.
-    pub renders: RwLock<HashMap<(String, &'static str), Render>>,
     flusher: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
-}
-
-#[derive(Clone)]
-pub struct Render {
-    pub rev: i64,
-    pub body: Arc<String>,
-    pub etag: Arc<String>,
 }
 
 const FLUSH_EVERY: Duration = Duration::from_secs(1);
@@ -107,7 +97,6 @@ impl App {
         Ok(App {
             counters,
             buckets,
-            renders: RwLock::new(HashMap::new()),
             flusher: Mutex::new(Some(flusher)),
             jwt,
             hasher: Hasher::new(config.bcrypt_cost, config.hash_concurrency),

@@ -4,6 +4,7 @@
 pub mod jsonresume;
 pub mod presentation;
 pub mod profile;
+pub mod render;
 pub mod search;
 pub mod sections;
 
@@ -16,6 +17,7 @@ pub struct Resume {
     pub user_id: String,
     pub username: String,
     pub full_name: String,
+    pub disabled: bool,
     pub profile: Profile,
     pub sections: Vec<(&'static Section, Vec<Row>)>,
     /// Unknown `basics` fields (and the `location` object) of the last import.
@@ -26,9 +28,9 @@ pub struct Resume {
 
 impl Resume {
     pub fn load(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<Resume> {
-        let (username, full_name) = conn
-            .prepare_cached("SELECT username, full_name FROM users WHERE id = ?1")?
-            .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (username, full_name, disabled) = conn
+            .prepare_cached("SELECT username, full_name, is_disabled FROM users WHERE id = ?1")?
+            .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let mut sections = Vec::with_capacity(5);
         for s in sections::ALL {
             sections.push((s, s.load(conn, user_id)?));
@@ -38,6 +40,7 @@ impl Resume {
             user_id: user_id.to_string(),
             username,
             full_name,
+            disabled,
             profile: Profile::load(conn, user_id)?,
             sections,
             basics_extra: basics,
@@ -66,11 +69,12 @@ fn extras(
     Ok(row.map_or_else(Default::default, |(b, s)| (parse(&b), parse(&s))))
 }
 
-/// Called in the transaction of every write to a résumé: the cached public
-/// rendering becomes stale (its `rev` no longer matches) and the search index
-/// row is rewritten, so both stay in step with the data.
-pub fn changed(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("UPDATE profiles SET rev = rev + 1 WHERE user_id = ?1")?
-        .execute([user_id])?;
-    search::refresh(conn, &Resume::load(conn, user_id)?)
+/// Called in the transaction of every write to a résumé: the search index
+/// row and the stored public rendering are rewritten, so both are always in
+/// step with the data. Returns the résumé as it now is.
+pub fn changed(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<Resume> {
+    let resume = Resume::load(conn, user_id)?;
+    search::refresh(conn, &resume)?;
+    render::store(conn, &resume, resume.disabled)?;
+    Ok(resume)
 }

@@ -318,7 +318,8 @@ pub fn index_rebuild(ctx: &Ctx) -> ApiResult {
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         for id in &ids {
-            crate::resume::search::refresh(tx, &crate::resume::Resume::load(tx, id)?)?;
+            // the index row, and the public rendering while at it
+            crate::resume::changed(tx, id)?;
         }
         tx.prepare_cached(
             "INSERT INTO settings (name, value) VALUES ('search_rebuilt_at', ?1)

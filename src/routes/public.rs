@@ -2,94 +2,52 @@
 //! search. No credential needed. A private profile and an unknown username
 //! answer the same 404.
 
-use std::sync::Arc;
-
 use rouille::Response;
 use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::Ctx;
-use crate::app::Render;
 use crate::auth::caller;
 use crate::counters::Counter;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::resume::Resume;
+use crate::resume::presentation;
 use crate::resume::search::{self, Filters};
-use crate::resume::sections::{self, Section};
-use crate::resume::{jsonresume, presentation};
+use crate::resume::sections;
 
-/// The public profile's owner and the revision of their résumé.
-fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<(String, i64)> {
+/// The owner of a public profile, or the 404 an unknown user gets too.
+fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
     conn.prepare_cached(
-        "SELECT u.id, p.rev FROM users u JOIN profiles p ON p.user_id = u.id
-         WHERE u.username_key = ?1 AND u.is_disabled = 0 AND p.is_public = 1",
+        "SELECT u.id FROM users u JOIN public_renders r ON r.user_id = u.id
+         WHERE u.username_key = ?1 AND u.is_disabled = 0",
     )?
-    .query_row([username.to_ascii_lowercase()], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })
+    .query_row([username.to_ascii_lowercase()], |r| r.get(0))
     .optional()?
     .ok_or_else(ApiError::not_found)
 }
 
-fn public_json(r: &Resume, shown: &[&Section]) -> Value {
-    let p = &r.profile;
-    let sections: Vec<Value> = shown
-        .iter()
-        .map(|s| {
-            let rows = r.rows(s.name);
-            json!({"name": s.name, "label": s.label,
-                   "items": rows.iter().map(|row| s.row_json(row, true)).collect::<Vec<_>>()})
-        })
-        .collect();
-    json!({
-        "username": r.username,
-        "full_name": r.full_name,
-        "profile": {
-            "headline": p.headline, "summary": p.summary, "location": p.location,
-            "public_email": p.public_email, "phone": p.phone, "website": p.website,
-            "avatar_url": p.avatar_url, "links": p.links, "open_to_work": p.open_to_work,
-            "open_to_work_note": p.open_to_work_note, "open_to_work_roles": p.open_to_work_roles,
-        },
-        "sections": sections,
-    })
-}
-
-/// The cached rendering while the résumé's rev is unchanged, else a new one.
-fn render(ctx: &Ctx, user_id: &str, rev: i64, format: &'static str) -> ApiResult<Render> {
-    let key = (user_id.to_string(), format);
-    if let Some(r) = ctx
-        .app
-        .renders
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        && r.rev == rev
-    {
-        return Ok(r.clone());
-    }
-    let conn = ctx.app.pool.get()?;
-    let resume = Resume::load(&conn, user_id)?;
-    let shown = presentation::visible(&conn, user_id)?;
-    let body = match format {
-        "jsonresume" => jsonresume::export(&resume, &shown),
-        _ => public_json(&resume, &shown),
-    }
-    .to_string();
-    let digest = Sha256::digest(body.as_bytes());
-    let etag = format!("\"{}\"", crate::auth::password::hex(&digest[..16]));
-    let render = Render {
-        rev,
-        body: Arc::new(body),
-        etag: Arc::new(etag),
+/// The stored rendering: its owner, body and ETag.
+fn rendering(
+    conn: &rusqlite::Connection,
+    username: &str,
+    format: &str,
+) -> ApiResult<(String, String, String)> {
+    let sql = match format {
+        "jsonresume" => {
+            "SELECT u.id, r.jsonresume, r.jsonresume_etag FROM users u JOIN public_renders r ON r.user_id = u.id
+             WHERE u.username_key = ?1 AND u.is_disabled = 0"
+        }
+        _ => {
+            "SELECT u.id, r.json, r.json_etag FROM users u JOIN public_renders r ON r.user_id = u.id
+             WHERE u.username_key = ?1 AND u.is_disabled = 0"
+        }
     };
-    let mut cache = ctx.app.renders.write().unwrap_or_else(|e| e.into_inner());
-    if cache.len() >= 50_000 {
-        cache.clear();
-    }
-    cache.insert(key, render.clone());
-    Ok(render)
+    conn.prepare_cached(sql)?
+        .query_row([username.to_ascii_lowercase()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Counts a view unless the request is the owner's own.
@@ -113,23 +71,22 @@ fn if_none_match(ctx: &Ctx, etag: &str) -> bool {
 
 pub fn profile(ctx: &Ctx) -> ApiResult {
     let format = super::resume::format(ctx)?;
-    let (user_id, rev) = find(&*ctx.app.pool.get()?, ctx.param(0))?;
-    let render = render(ctx, &user_id, rev, format)?;
+    let (user_id, body, etag) = rendering(&*ctx.app.pool.get()?, ctx.param(0), format)?;
     count_view(ctx, &user_id);
-    let response = if if_none_match(ctx, &render.etag) {
+    let response = if if_none_match(ctx, &etag) {
         Response::text("").with_status_code(304)
     } else {
-        Response::from_data("application/json", render.body.as_bytes().to_vec())
+        Response::from_data("application/json", body)
     };
     Ok(response
-        .with_unique_header("ETag", render.etag.to_string())
+        .with_unique_header("ETag", etag)
         .with_unique_header("Cache-Control", "no-cache"))
 }
 
 pub fn section(ctx: &Ctx) -> ApiResult {
     let s = sections::by_name(ctx.param(1)).ok_or_else(ApiError::not_found)?;
     let conn = ctx.app.pool.get()?;
-    let (user_id, _) = find(&conn, ctx.param(0))?;
+    let user_id = find(&conn, ctx.param(0))?;
     if !presentation::visible(&conn, &user_id)?
         .iter()
         .any(|v| v.name == s.name)

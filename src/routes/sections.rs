@@ -77,6 +77,16 @@ fn check_skill_name(
     Ok(())
 }
 
+/// A row of the résumé just written, in its API shape.
+fn row_of(s: &Section, r: &resume::Resume, id: &str) -> ApiResult<Value> {
+    let row = r
+        .rows(s.name)
+        .iter()
+        .find(|r| r.id == id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(s.row_json(row, false))
+}
+
 fn row_answer(tx: &rusqlite::Connection, s: &Section, user_id: &str, id: &str) -> ApiResult<Value> {
     let rows = s.load(tx, user_id)?;
     let row = rows
@@ -117,8 +127,7 @@ pub fn create(ctx: &Ctx) -> ApiResult {
         args.extend(s.to_sql(&cells));
         tx.prepare_cached(&s.insert_sql())?
             .execute(rusqlite::params_from_iter(args))?;
-        resume::changed(tx, user_id)?;
-        row_answer(tx, s, user_id, &id)
+        row_of(s, &resume::changed(tx, user_id)?, &id)
     })?;
     Ok(http::created(&format!("/v1/me/{}/{id}", s.name), &body))
 }
@@ -150,8 +159,7 @@ pub fn replace(ctx: &Ctx) -> ApiResult {
         args.extend(s.to_sql(&cells));
         tx.prepare_cached(&s.update_sql())?
             .execute(rusqlite::params_from_iter(args))?;
-        resume::changed(tx, user_id)?;
-        row_answer(tx, s, user_id, id)
+        row_of(s, &resume::changed(tx, user_id)?, id)
     })?;
     ok(body)
 }

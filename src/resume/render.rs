@@ -1,0 +1,63 @@
+//! The public résumé, rendered when it changes and kept in the database
+//! (`public_renders`), so a public read is one indexed lookup that hands out
+//! stored bytes, however cold the cache. Only public, enabled profiles have
+//! a rendering.
+
+use rusqlite::params;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::sections::Section;
+use super::{Resume, jsonresume, presentation};
+
+/// The public shape: the profile without private fields and the visible
+/// sections in layout order.
+pub fn public_json(r: &Resume, shown: &[&Section]) -> Value {
+    let p = &r.profile;
+    let sections: Vec<Value> = shown
+        .iter()
+        .map(|s| {
+            let rows = r.rows(s.name);
+            json!({"name": s.name, "label": s.label,
+                   "items": rows.iter().map(|row| s.row_json(row, true)).collect::<Vec<_>>()})
+        })
+        .collect();
+    json!({
+        "username": r.username,
+        "full_name": r.full_name,
+        "profile": {
+            "headline": p.headline, "summary": p.summary, "location": p.location,
+            "public_email": p.public_email, "phone": p.phone, "website": p.website,
+            "avatar_url": p.avatar_url, "links": p.links, "open_to_work": p.open_to_work,
+            "open_to_work_note": p.open_to_work_note, "open_to_work_roles": p.open_to_work_roles,
+        },
+        "sections": sections,
+    })
+}
+
+/// A strong ETag: the first 128 bits of the body's SHA-256.
+pub fn etag(body: &str) -> String {
+    let digest = Sha256::digest(body.as_bytes());
+    format!("\"{}\"", crate::auth::password::hex(&digest[..16]))
+}
+
+/// Renders both public formats, or removes them when the profile is not
+/// public or the account is disabled.
+pub fn store(conn: &rusqlite::Connection, r: &Resume, disabled: bool) -> rusqlite::Result<()> {
+    if !r.profile.is_public || disabled {
+        conn.prepare_cached("DELETE FROM public_renders WHERE user_id = ?1")?
+            .execute([&r.user_id])?;
+        return Ok(());
+    }
+    let shown = presentation::visible(conn, &r.user_id)?;
+    let json = public_json(r, &shown).to_string();
+    let jr = jsonresume::export(r, &shown).to_string();
+    conn.prepare_cached(
+        "INSERT INTO public_renders (user_id, json, json_etag, jsonresume, jsonresume_etag)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (user_id) DO UPDATE SET json = excluded.json, json_etag = excluded.json_etag,
+           jsonresume = excluded.jsonresume, jsonresume_etag = excluded.jsonresume_etag",
+    )?
+    .execute(params![r.user_id, json, etag(&json), jr, etag(&jr)])?;
+    Ok(())
+}
