@@ -63,7 +63,7 @@ pub const SETTINGS: &[Setting] = &[
         env: "RESTUME_HASH_CONCURRENCY",
         default: "0",
         secret: false,
-        doc: "password hashes run at once; 0: one per core",
+        doc: "password hashes run at once (as many more may wait); 0: half the cores, at least 1",
     },
     Setting {
         name: "trusted-proxies",
@@ -275,7 +275,8 @@ impl Raw {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let hash_concurrency = match number(self, "hash-concurrency", 0, 1024)? as usize {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            // half the cores: the rest keep serving while sign-ins hash
+            0 => (std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).max(1),
             n => n,
         };
         let rate = |name: &str| Rate::parse(self.get(name)).map_err(|e| format!("{name}: {e}"));
