@@ -1,0 +1,849 @@
+#!/usr/bin/env python3
+"""RESTume benchmark driver (python3 stdlib only). Started by bench/run.
+
+    python3 bench/bench.py <repo root> <fresh temporary directory>
+
+Seeds a fresh database through the HTTP API, runs the wrk scenarios and prints
+one table (also written to bench/out/results.md and results.json).
+Progress goes to stderr, the table to stdout.
+"""
+
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+
+def env_int(name, default):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        sys.exit(f"{name} must be an integer, got {raw!r}")
+    if value < 1:
+        sys.exit(f"{name} must be at least 1, got {value}")
+    return value
+
+
+ROOT = os.path.abspath(sys.argv[1])
+TMP = os.path.abspath(sys.argv[2])
+BENCH = os.path.join(ROOT, "bench")
+OUT = os.path.join(BENCH, "out")
+BIN = os.path.join(ROOT, "target", "release", "restume")
+PIDS = os.path.join(TMP, "pids")
+
+USERS = env_int("BENCH_USERS", 10_000)
+SECONDS = env_int("BENCH_SECONDS", 10)
+WARMUP = env_int("BENCH_WARMUP", 2)
+THREADS = env_int("RESTUME_BENCH_THREADS", 16)
+# Client threads while seeding. The server takes register/login/PUT about one
+# at a time, so more threads than this do not make seeding faster.
+SEED_CONCURRENCY = env_int("BENCH_SEED_CONCURRENCY", 32)
+# Each write user can take ~92 more skills (8 seeded, 100 per section):
+# 2000 users cover 10 s at up to ~18k writes/s; scale with the duration.
+WRITE_USERS = min(USERS, env_int("BENCH_WRITE_USERS", max(2000, 200 * SECONDS)))
+STORM_USERS = 4
+WRK_THREADS = 2
+CONNS = 50
+BIG_CONNS = 500
+# wrk counts a response slower than --timeout as a timeout and leaves it out of
+# the latencies: 2 s (wrk's default) in general, longer for the login storm so
+# its slow public reads show up in p99.
+STORM_TIMEOUT = "30s"
+COLD_RUNS = 5
+PASSWORD = "correct horse battery staple"
+HUGE = "1000000000:1000000000/s"
+LIMIT_FLAGS = [
+    "--limit-public", HUGE,
+    "--limit-login-ip", HUGE,
+    "--limit-login-account", HUGE,
+    "--limit-register", HUGE,
+    "--limit-jwt", HUGE,
+    "--plan-free-keys", "1000000000:1000000000/s,1000000000/d",
+]
+
+T_START = time.time()
+STOPPING = threading.Event()  # set on the way out: seeding threads give up at once
+
+
+def progress(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def record_pid(pid):
+    with open(PIDS, "a") as f:
+        f.write(f"{pid}\n")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------
+# the server under test
+
+
+class Server:
+    def __init__(self, db, cost, name, extra=()):
+        self.db = db
+        self.port = free_port()
+        self.log_path = os.path.join(TMP, f"{name}.log")
+        self.log = open(self.log_path, "ab")  # O_APPEND: truncating it is safe
+        args = [BIN, "serve", "--db", db, "--bind", f"127.0.0.1:{self.port}",
+                "--threads", str(THREADS), "--bcrypt-cost", str(cost), *LIMIT_FLAGS, *extra]
+        self.t_spawn = time.perf_counter()
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=self.log)
+        record_pid(self.proc.pid)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def wait_ready(self, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_tail()}")
+            if health_status(self.port) == 200:
+                return
+            time.sleep(0.01)
+        raise RuntimeError(f"server not ready after {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, n=20):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(max(0, os.path.getsize(self.log_path) - 8192))
+                lines = f.read().decode(errors="replace").splitlines()
+            return "\n".join(lines[-n:])
+        except OSError:
+            return ""
+
+    def reset_log(self):
+        os.truncate(self.log_path, 0)
+
+    def statuses(self):
+        """Status counts per route since the last reset_log(), from the request log."""
+        counts = Counter()
+        pat = re.compile(rb"^\S+ \S+ (GET|POST|PUT|PATCH|DELETE|HEAD) (\S+) (\d{3}) ")
+        with open(self.log_path, "rb") as f:
+            for line in f:
+                m = pat.match(line)
+                if m:
+                    path = m.group(2).decode(errors="replace")
+                    path = re.sub(r"^/v1/profiles/[^/]+", "/v1/profiles/{u}", path)
+                    counts[(m.group(1).decode(), path, int(m.group(3)))] += 1
+        return counts
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                progress(f"server {self.pid} did not stop in 20 s: killing it")
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def health_status(port):
+    """One GET /health on a fresh connection: its status, or None."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+            data = s.recv(64)
+        m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+        return int(m.group(1)) if m else None
+    except OSError:
+        return None
+
+
+# --------------------------------------------------------------------------
+# seeding over HTTP (keep-alive connections, one per worker thread)
+
+
+class Client:
+    # A short timeout and a retry on a new connection: the server has been
+    # seen to leave a freshly opened connection unread for ~30 s (README).
+    TIMEOUT = 10
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=self.TIMEOUT)
+
+    # 503/429 answers (e.g. the password-hash queue is full) seen while seeding
+    busy = Counter()
+    busy_lock = threading.Lock()
+
+    def call(self, method, path, body=None, token=None, ok=(200,)):
+        headers = {}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        last = None
+        failures = 0
+        busy_deadline = time.monotonic() + 120
+        while True:
+            if STOPPING.is_set():
+                raise RuntimeError("stopping")
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                resp = self.conn.getresponse()
+                payload = resp.read()
+                if resp.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                if resp.status in (429, 503) and resp.status not in ok \
+                        and time.monotonic() < busy_deadline:
+                    # Overloaded on purpose (a short hash queue, a bucket):
+                    # back off briefly (not the whole Retry-After, which is
+                    # whole seconds) and try again.
+                    with Client.busy_lock:
+                        Client.busy[(method, path if "/profiles/" not in path else "/v1/profiles/{u}",
+                                     resp.status)] += 1
+                    time.sleep(random.uniform(0.02, 0.1))
+                    continue
+                if resp.status not in ok:
+                    raise RuntimeError(f"{method} {path}: {resp.status} {payload[:300]!r}")
+                return resp.status, (json.loads(payload) if payload else None)
+            except (OSError, http.client.HTTPException) as e:
+                if STOPPING.is_set():
+                    raise RuntimeError("stopping") from e
+                last = e
+                failures += 1
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.TIMEOUT)
+                if failures >= 3:
+                    break
+                progress(f"  retrying {method} {path} on a new connection after: {e!r}")
+                time.sleep(0.05 * failures)
+        raise RuntimeError(f"{method} {path}: {last}")
+
+
+FIRST = ["Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances", "Alan",
+         "Radia", "Edsger", "Hedy", "John", "Katherine", "Niklaus", "Sophie", "Tim", "Annie"]
+LAST = ["Lovelace", "Hopper", "Torvalds", "Liskov", "Thompson", "Hamilton", "Ritchie", "Allen",
+        "Turing", "Perlman", "Dijkstra", "Lamarr", "Backus", "Johnson", "Wirth", "Wilson"]
+CITIES = [("Berlin", "DE", "Berlin"), ("London", "GB", "England"), ("Lisbon", "PT", "Lisboa"),
+          ("Austin", "US", "Texas"), ("Toronto", "CA", "Ontario"), ("Lyon", "FR", "Rhone"),
+          ("Osaka", "JP", "Kansai"), ("Nairobi", "KE", "Nairobi"), ("Madrid", "ES", "Madrid")]
+COMPANIES = ["Initech", "Hooli", "Globex", "Umbrella Labs", "Stark Data", "Wayne Systems",
+             "Acme Cloud", "Tyrell Software", "Cyberdyne", "Soylent Analytics", "Pied Piper",
+             "Massive Dynamic", "Aperture", "Vandelay Industries", "Oscorp", "Wonka Compute"]
+TITLES = ["Backend Engineer", "Senior Software Engineer", "Staff Engineer", "Data Engineer",
+          "Site Reliability Engineer", "Engineering Manager", "Platform Engineer",
+          "Frontend Developer", "Security Engineer", "Tech Lead", "Intern", "Consultant"]
+SKILLS = ["Rust", "Python", "Go", "SQL", "SQLite", "PostgreSQL", "Kubernetes", "Docker",
+          "TypeScript", "React", "Linux", "AWS", "Terraform", "Kafka", "Redis", "GraphQL",
+          "C", "C++", "Java", "Kotlin", "Elixir", "Haskell", "OCaml", "Lua", "Bash", "gRPC"]
+LEVELS = ["Beginner", "Intermediate", "Advanced", "Expert", "Master"]
+SCHOOLS = ["University of Oklahoma", "Stanford University", "ETH Zurich", "TU Munich",
+           "University of Toronto", "Imperial College London", "Universidade de Lisboa"]
+AREAS = ["Computer Science", "Mathematics", "Physics", "Information Technology",
+         "Electrical Engineering", "Statistics"]
+WORDS = ("built shipped designed migrated scaled reduced latency cost by percent led a team "
+         "of engineers owning the billing payments search ingestion pipeline api platform "
+         "observability storage cache queue with zero downtime across regions for customers").split()
+
+
+def sentence(r, n):
+    return " ".join(r.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def username(i):
+    return f"bench{i:05d}"
+
+
+def resume_doc(i):
+    """A JSON Resume document with 20 section rows: 6 work, 2 education,
+    8 skills, 3 projects, 1 certificate; text varies per user."""
+    r = random.Random(i)
+    first, last = r.choice(FIRST), r.choice(LAST)
+    city, cc, region = r.choice(CITIES)
+    u = username(i)
+    work = []
+    end = 2026
+    for k in range(6):
+        start = end - r.randint(1, 3)
+        job = {
+            "name": r.choice(COMPANIES), "position": r.choice(TITLES),
+            "location": f"{r.choice(CITIES)[0]}", "url": f"https://{r.choice(COMPANIES).split()[0].lower()}.example.com",
+            "startDate": f"{start}-{r.randint(1, 12):02d}",
+            "summary": sentence(r, r.randint(12, 30)),
+            "highlights": [sentence(r, r.randint(6, 14)) for _ in range(r.randint(2, 4))],
+        }
+        if k > 0:
+            job["endDate"] = f"{end}-{r.randint(1, 12):02d}"
+        work.append(job)
+        end = start
+    education = []
+    for k in range(2):
+        y = end - 4 * (k + 1)
+        education.append({
+            "institution": r.choice(SCHOOLS), "area": r.choice(AREAS),
+            "studyType": "Master" if k == 0 else "Bachelor",
+            "startDate": f"{y}-09", "endDate": f"{y + 3}-06", "score": f"{r.uniform(2.5, 4.0):.1f}",
+            "courses": [f"CS{r.randint(100, 499)} - {r.choice(AREAS)}" for _ in range(3)],
+        })
+    skill_names = r.sample(SKILLS, 8)
+    skills = [{"name": s, "level": r.choice(LEVELS),
+               "keywords": r.sample(SKILLS, 3)} for s in skill_names]
+    projects = []
+    for k in range(3):
+        y = r.randint(2015, 2024)
+        projects.append({
+            "name": f"{r.choice(['Open', 'Fast', 'Tiny', 'Deep', 'Safe'])}{r.choice(['Cache', 'Queue', 'Index', 'Store', 'Proxy'])} {k + 1}",
+            "description": sentence(r, r.randint(10, 25)),
+            "url": f"https://{u}.example.com/p{k}",
+            "startDate": f"{y}-{r.randint(1, 6):02d}", "endDate": f"{y + 1}-{r.randint(1, 12):02d}",
+            "highlights": [sentence(r, 8) for _ in range(2)],
+            "keywords": r.sample(SKILLS, 3),
+        })
+    certificates = [{"name": f"{r.choice(['AWS', 'CKA', 'GCP', 'Azure'])} Certified {r.choice(['Developer', 'Architect', 'Administrator'])}",
+                     "issuer": r.choice(["Amazon", "CNCF", "Google", "Microsoft"]),
+                     "date": f"{r.randint(2018, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}",
+                     "url": f"https://certs.example.com/{u}"}]
+    return {
+        "basics": {
+            "name": f"{first} {last}", "label": r.choice(TITLES),
+            "email": f"{u}@public.example.com", "phone": f"+1 555 {i % 10000:04d}",
+            "url": f"https://{u}.example.com", "summary": sentence(r, r.randint(20, 60)),
+            "location": {"city": city, "countryCode": cc, "region": region},
+            "profiles": [{"network": "GitHub", "username": u, "url": f"https://github.com/{u}"}],
+        },
+        "work": work, "education": education, "skills": skills,
+        "projects": projects, "certificates": certificates,
+    }
+
+
+def seed(server):
+    """Register USERS users, log each in, PUT a full résumé; keep WRITE_USERS tokens."""
+    local = threading.local()
+    tokens = [None] * WRITE_USERS
+    done = [0]
+    lock = threading.Lock()
+    t0 = time.monotonic()
+
+    def client():
+        c = getattr(local, "c", None)
+        if c is None:
+            c = local.c = Client(server.port)
+        return c
+
+    def one(i):
+        c = client()
+        u = username(i)
+        c.call("POST", "/v1/auth/register",
+               {"username": u, "email": f"{u}@example.com", "password": PASSWORD,
+                "full_name": f"Bench User {i}"}, ok=(201, 409))  # 409: a retried register
+        _, login = c.call("POST", "/v1/auth/login", {"username": u, "password": PASSWORD})
+        token = login["access_token"]
+        _, out = c.call("PUT", "/v1/me/resume", resume_doc(i), token=token)
+        rows = sum(out["imported"].values())
+        if rows != 20:
+            raise RuntimeError(f"{u}: imported {out['imported']} ({rows} rows, expected 20)")
+        if i < WRITE_USERS:
+            tokens[i] = token
+        with lock:
+            done[0] += 1
+            if done[0] % 1000 == 0 or done[0] == USERS:
+                el = time.monotonic() - t0
+                progress(f"seeded {done[0]}/{USERS} users ({done[0] / el:.0f} users/s)")
+
+    pool = ThreadPoolExecutor(SEED_CONCURRENCY)
+    try:
+        for f in [pool.submit(one, i) for i in range(USERS)]:
+            f.result()
+    except BaseException:
+        STOPPING.set()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    c = Client(server.port)
+    _, key = c.call("POST", "/v1/auth/api-keys", {"name": "bench"}, token=tokens[0], ok=(201,))
+    elapsed = time.monotonic() - t0
+    with open(os.path.join(TMP, "usernames.txt"), "w") as f:
+        f.write("\n".join(username(i) for i in range(USERS)) + "\n")
+    with open(os.path.join(TMP, "tokens.txt"), "w") as f:
+        f.write("\n".join(tokens) + "\n")
+    return {"jwt": tokens[0], "api_key": key["raw_key"], "seconds": elapsed}
+
+
+# --------------------------------------------------------------------------
+# wrk
+
+
+def to_ms(text):
+    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", text)
+    if not m:
+        return None
+    v = float(m.group(1))
+    return v * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[m.group(2)]
+
+
+def parse_wrk(out):
+    res = {"rps": None, "p50": None, "p99": None, "requests": 0, "non2xx": 0,
+           "socket": {"connect": 0, "read": 0, "write": 0, "timeout": 0}}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if m:
+        res["rps"] = float(m.group(1))
+    for pct, val in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M):
+        res[f"p{pct}"] = to_ms(val)
+    m = re.search(r"(\d+) requests in ([\d.]+\w+),", out)
+    if m:
+        res["requests"] = int(m.group(1))
+        res["duration_s"] = (to_ms(m.group(2)) or 0) / 1000
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        res["socket"] = dict(zip(("connect", "read", "write", "timeout"), map(int, m.groups())))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if m:
+        res["non2xx"] = int(m.group(1))
+    res["errors"] = res["non2xx"] + sum(res["socket"].values())
+    if res["requests"] == 0 or not res["p99"]:
+        # wrk prints 0.00us percentiles when nothing came back in time (a
+        # response slower than --timeout is counted as a timeout, not a latency)
+        if res["requests"] == 0 and res["rps"] is not None:
+            res["rps"] = 0.0
+        res["p50"] = res["p75"] = res["p90"] = res["p99"] = None
+    return res
+
+
+def wrk_cmd(url, seconds, conns=CONNS, script=None, script_args=(), headers=(), timeout="2s"):
+    cmd = ["wrk", "-t", str(WRK_THREADS), "-c", str(conns), "-d", f"{seconds}s",
+           "--latency", "--timeout", timeout]
+    for h in headers:
+        cmd += ["-H", h]
+    if script:
+        cmd += ["-s", os.path.join(BENCH, script)]
+    cmd.append(url)
+    if script_args:
+        cmd += ["--", *script_args]
+    return cmd
+
+
+WRKS = []  # running wrk processes, stopped on the way out
+
+
+def start_wrk(cmd):
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    record_pid(p.pid)
+    WRKS.append(p)
+    return p
+
+
+def finish_wrk(p, seconds):
+    try:
+        out, _ = p.communicate(timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+    if p.returncode != 0 or "Requests/sec" not in out:
+        progress(f"wrk exited with {p.returncode}:\n{out}")
+    res = parse_wrk(out)
+    res["raw"] = out
+    return res
+
+
+def run_wrk(cmd, seconds):
+    return finish_wrk(start_wrk(cmd), seconds)
+
+
+def non2xx_detail(counts, method=None, prefix=None):
+    """'409×3, 503×1' from the server log, for one route or all."""
+    c = Counter()
+    for (m, path, status), n in counts.items():
+        if method and m != method:
+            continue
+        if prefix and not path.startswith(prefix):
+            continue
+        if status >= 300:
+            c[status] += n
+    return ", ".join(f"{s}×{n}" for s, n in sorted(c.items()))
+
+
+def scenario(server, name, cmd, method=None, prefix=None):
+    progress(f"scenario {name}: {cmd[cmd.index('-c') + 1]} connections, {SECONDS} s")
+    server.reset_log()
+    res = run_wrk(cmd, SECONDS)
+    res["statuses"] = non2xx_detail(server.statuses(), method, prefix)
+    progress(f"  {name}: {fmt_rps(res['rps'])} req/s, p50 {fmt_ms(res['p50'])}, "
+             f"p99 {fmt_ms(res['p99'])}, errors {fmt_errors(res)}")
+    return res
+
+
+def read_status_kb(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+# --------------------------------------------------------------------------
+# formatting
+
+
+def fmt_rps(v):
+    if v is None:
+        return "—"
+    return f"{v:,.0f}" if v >= 100 or v == 0 else f"{v:.1f}"
+
+
+def fmt_ms(v):
+    if v is None:
+        return "—"
+    return f"{v:.2f} ms" if v < 100 else f"{v:,.0f} ms"
+
+
+def fmt_errors(res):
+    parts = []
+    if res.get("requests") == 0:
+        parts.append("no response at all")
+    elif res.get("p99") is None:
+        parts.append("no response within the timeout")
+    if res["non2xx"]:
+        parts.append(f"non-2xx {res['non2xx']}" + (f" (server log: {res['statuses']})" if res.get("statuses") else ""))
+    for k, v in res["socket"].items():
+        if v:
+            parts.append(f"{k} {v}")
+    return "; ".join(parts) if parts else "0"
+
+
+def mark(ok):
+    return "✓" if ok else "✗"
+
+
+def ratio(a, b):
+    if a is None or not b:
+        return None
+    return a / b
+
+
+# --------------------------------------------------------------------------
+# the run
+
+
+def main():
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, lambda s, f: sys.exit(128 + s))
+    os.makedirs(OUT, exist_ok=True)
+    servers = []
+    R = {}
+    try:
+        db = os.path.join(TMP, "data", "restume.db")
+        os.makedirs(os.path.dirname(db))
+
+        # --- seed against a cost-4 server ----------------------------------
+        progress(f"seeding {USERS} users (bcrypt cost 4, {SEED_CONCURRENCY} client threads, "
+                 f"{THREADS} server threads); keeping {WRITE_USERS} JWTs for the writes")
+        s = Server(db, 4, "seed")
+        servers.append(s)
+        s.wait_ready()
+        seeded = seed(s)
+        progress(f"seeded in {seeded['seconds']:.1f} s")
+        if Client.busy:
+            progress("  busy answers retried while seeding: " +
+                     ", ".join(f"{m} {p} {st}×{n}" for (m, p, st), n in sorted(Client.busy.items())))
+        s.stop()
+        servers.remove(s)
+
+        # --- the server under test: same database, default bcrypt cost 12 ---
+        s = Server(db, 12, "bench")
+        servers.append(s)
+        s.wait_ready()
+        progress(f"bench server up (bcrypt cost 12, {THREADS} threads, pid {s.pid}, port {s.port})")
+        storm_users = [f"storm{k}" for k in range(STORM_USERS)]
+        c = Client(s.port)
+        t = time.monotonic()
+        for u in storm_users:
+            c.call("POST", "/v1/auth/register", {"username": u, "email": f"{u}@example.com",
+                                                 "password": PASSWORD, "full_name": f"Storm {u}"},
+                   ok=(201,))
+        t_reg = (time.monotonic() - t) / STORM_USERS
+        t = time.monotonic()
+        c.call("POST", "/v1/auth/login", {"username": storm_users[0], "password": PASSWORD})
+        t_login = time.monotonic() - t
+        progress(f"registered {STORM_USERS} storm users at cost 12 ({t_reg * 1000:.0f} ms each); "
+                 f"one cost-12 login takes {t_login * 1000:.0f} ms")
+
+        users_file = os.path.join(TMP, "usernames.txt")
+        tokens_file = os.path.join(TMP, "tokens.txt")
+        base = s.base
+
+        progress(f"warm-up: {WARMUP} s of public reads")
+        run_wrk(wrk_cmd(base, WARMUP, script="public.lua", script_args=[users_file]), WARMUP)
+
+        R["health"] = scenario(s, "1 health", wrk_cmd(f"{base}/health", SECONDS), "GET", "/health")
+        R["public"] = scenario(s, "2 public", wrk_cmd(base, SECONDS, script="public.lua",
+                                                      script_args=[users_file]),
+                               "GET", "/v1/profiles/")
+        R["apikey"] = scenario(s, "3a api-key", wrk_cmd(f"{base}/v1/me/profile", SECONDS,
+                                                        headers=[f"X-API-Key: {seeded['api_key']}"]),
+                               "GET", "/v1/me/profile")
+        R["jwt"] = scenario(s, "3b jwt", wrk_cmd(f"{base}/v1/me/profile", SECONDS,
+                                                 headers=[f"Authorization: Bearer {seeded['jwt']}"]),
+                            "GET", "/v1/me/profile")
+
+        # --- 5: public reads during a login storm --------------------------
+        progress(f"scenario 5 storm: {CONNS} connections of logins at cost 12 "
+                 f"+ {CONNS} connections of public reads")
+        s.reset_log()
+        storm_secs = SECONDS + 2
+        storm = start_wrk(wrk_cmd(f"{base}/v1/auth/login", storm_secs, script="login.lua",
+                                  script_args=[PASSWORD, *storm_users], timeout=STORM_TIMEOUT))
+        time.sleep(1.0)  # let the logins saturate the hash slots first
+        reads = start_wrk(wrk_cmd(base, SECONDS, script="public.lua", script_args=[users_file],
+                                  timeout=STORM_TIMEOUT))
+        R["storm_public"] = finish_wrk(reads, SECONDS)
+        R["storm_login"] = finish_wrk(storm, storm_secs)
+        counts = s.statuses()
+        R["storm_public"]["statuses"] = non2xx_detail(counts, "GET", "/v1/profiles/")
+        R["storm_login"]["statuses"] = non2xx_detail(counts, "POST", "/v1/auth/login")
+        for k in ("storm_public", "storm_login"):
+            r = R[k]
+            progress(f"  {k}: {fmt_rps(r['rps'])} req/s, p50 {fmt_ms(r['p50'])}, "
+                     f"p99 {fmt_ms(r['p99'])}, errors {fmt_errors(r)}")
+
+        # --- 6: 500 connections on a freshly started server (clean VmHWM) ---
+        s.stop()
+        servers.remove(s)
+        s = Server(db, 12, "bench")
+        servers.append(s)
+        s.wait_ready()
+        base = s.base
+        rss_idle = read_status_kb(s.pid, "VmRSS")
+        progress(f"scenario 6: restarted the server (pid {s.pid}) so VmHWM covers this "
+                 f"scenario only; idle RSS {rss_idle} kB")
+        rss_max = [0]
+        threads_max = [0]
+        sampling = threading.Event()
+
+        def sampler():
+            while not sampling.is_set():
+                v = read_status_kb(s.pid, "VmRSS")
+                if v:
+                    rss_max[0] = max(rss_max[0], v)
+                n = read_status_kb(s.pid, "Threads")
+                if n:
+                    threads_max[0] = max(threads_max[0], n)
+                sampling.wait(0.2)
+
+        th = threading.Thread(target=sampler, daemon=True)
+        th.start()
+        try:
+            R["big"] = scenario(s, "6 public@500", wrk_cmd(base, SECONDS, conns=BIG_CONNS,
+                                                           script="public.lua",
+                                                           script_args=[users_file]),
+                                "GET", "/v1/profiles/")
+        finally:
+            sampling.set()
+            th.join()
+        R["big"]["vmhwm_kb"] = read_status_kb(s.pid, "VmHWM")
+        R["big"]["rss_max_kb"] = rss_max[0]
+        R["big"]["rss_idle_kb"] = rss_idle
+        R["big"]["threads_max"] = threads_max[0]
+        progress(f"  VmHWM {R['big']['vmhwm_kb']} kB, sampled VmRSS max {rss_max[0]} kB, "
+                 f"server threads max {threads_max[0]}")
+
+        # --- 4: writes (run after the reads: they grow 2000 résumés) -------
+        R["writes"] = scenario(s, "4 writes", wrk_cmd(base, SECONDS, script="writes.lua",
+                                                      script_args=[tokens_file, str(WRK_THREADS),
+                                                                   str(int(time.time()))]),
+                               "POST", "/v1/me/skills")
+        s.stop()
+        servers.remove(s)
+
+        # --- 7: cold start and binary size ---------------------------------
+        progress(f"scenario 7: cold start on a fresh database, {COLD_RUNS} runs")
+        colds = []
+        for k in range(COLD_RUNS):
+            cdb = os.path.join(TMP, f"cold{k}", "restume.db")
+            os.makedirs(os.path.dirname(cdb))
+            cs = Server(cdb, 12, f"cold{k}")
+            servers.append(cs)
+            took = None
+            deadline = cs.t_spawn + 10
+            while time.perf_counter() < deadline:
+                if health_status(cs.port) == 200:
+                    took = (time.perf_counter() - cs.t_spawn) * 1000
+                    break
+                if cs.proc.poll() is not None:
+                    break
+                time.sleep(0.001)
+            cs.stop()
+            servers.remove(cs)
+            if took is None:
+                raise RuntimeError(f"cold start {k}: no 200 from /health:\n{cs.log_tail()}")
+            colds.append(took)
+            progress(f"  cold start {k + 1}: {took:.1f} ms")
+        R["cold"] = {"runs_ms": colds, "median_ms": statistics.median(colds)}
+
+        size = os.path.getsize(BIN)
+        copy = os.path.join(TMP, "restume.stripped")
+        shutil.copy2(BIN, copy)
+        stripped = None
+        if shutil.which("strip"):
+            if subprocess.run(["strip", copy], capture_output=True).returncode == 0:
+                stripped = os.path.getsize(copy)
+        R["binary"] = {"bytes": size, "stripped_bytes": stripped}
+
+        R["meta"] = {"users": USERS, "seconds": SECONDS, "threads": THREADS,
+                     "write_users": WRITE_USERS, "seed_seconds": seeded["seconds"],
+                     "cost12_login_ms": t_login * 1000, "cores": os.cpu_count()}
+        report(R)
+    finally:
+        STOPPING.set()
+        for p in WRKS:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        for srv in servers:
+            try:
+                srv.stop()
+            except Exception as e:  # keep stopping the others
+                progress(f"stopping server {srv.pid}: {e}")
+
+
+def report(R):
+    h, p, a, j = R["health"], R["public"], R["apikey"], R["jwt"]
+    w, sp, sl, b = R["writes"], R["storm_public"], R["storm_login"], R["big"]
+    MB = 1_000_000
+    rows = []  # scenario, req/s, p50, p99, errors, measure, value, target, ok
+
+    def row(name, res, checks):
+        first = True
+        if not checks:
+            checks = [("", "", "", None)]
+        for measure, value, target, ok in checks:
+            if first:
+                rows.append([name, fmt_rps(res.get("rps")), fmt_ms(res.get("p50")),
+                             fmt_ms(res.get("p99")), fmt_errors(res)] if res else [name, "", "", "", ""])
+                first = False
+            else:
+                rows.append(["", "", "", "", ""])
+            rows[-1] += [measure, value, target, "" if ok is None else mark(ok)]
+
+    def rfmt(v):
+        if v is None:
+            return "—"
+        return f"{v:.2f}" if v >= 0.1 else f"{v:.3f}"
+
+    r_ph = ratio(p["rps"], h["rps"])
+    r_ap = ratio(a["rps"], p["rps"])
+    r_jp = ratio(j["rps"], p["rps"])
+    r_sp = ratio(sp["rps"], p["rps"])
+    hwm = b.get("vmhwm_kb") or 0
+    rss_peak_mb = max(hwm, b.get("rss_max_kb") or 0) * 1024 / MB
+
+    row("1 GET /health", h, [])
+    row("2 GET /v1/profiles/{random user}", p, [
+        ("public / health", rfmt(r_ph), "≥ 0.60", r_ph is not None and r_ph >= 0.6),
+        ("public req/s", fmt_rps(p["rps"]), "≥ 25,000", (p["rps"] or 0) >= 25_000),
+        ("public p99", fmt_ms(p["p99"]), "< 5 ms", p["p99"] is not None and p["p99"] < 5),
+    ])
+    row("3a GET /v1/me/profile, X-API-Key", a, [
+        ("api-key / public", rfmt(r_ap), "≥ 0.40", r_ap is not None and r_ap >= 0.4)])
+    row("3b GET /v1/me/profile, JWT", j, [
+        ("jwt / public", rfmt(r_jp), "≥ 0.80", r_jp is not None and r_jp >= 0.8)])
+    row("4 POST /v1/me/skills, JWT (writes)", w, [
+        ("writes req/s", fmt_rps(w["rps"]), "≥ 5,000", (w["rps"] or 0) >= 5000),
+        ("write errors", str(w["errors"]), "0 (aim)", w["errors"] == 0)])
+    row("5 public reads during login storm", sp, [
+        ("storm public p99", fmt_ms(sp["p99"]), "< 50 ms", sp["p99"] is not None and sp["p99"] < 50),
+        ("storm-public / public", rfmt(r_sp), "≥ 0.50", r_sp is not None and r_sp >= 0.5)])
+    row(f"5 … the storm: POST /v1/auth/login, cost 12, {CONNS} conns", sl,
+        [("login answers/s", fmt_rps(sl["rps"]), "(reported)", None),
+         ("successful logins/s", fmt_rps((sl["requests"] - sl["non2xx"]) / sl["duration_s"])
+          if sl.get("duration_s") else "—", "(reported)", None)])
+    row(f"6 public reads, {BIG_CONNS} connections", b, [
+        ("peak RSS (VmHWM)", f"{hwm * 1024 / MB:.1f} MB", "≤ 32 MB", rss_peak_mb <= 32),
+        ("sampled VmRSS max", f"{(b.get('rss_max_kb') or 0) * 1024 / MB:.1f} MB "
+         f"(idle {(b.get('rss_idle_kb') or 0) * 1024 / MB:.1f} MB, {b.get('threads_max')} threads)", "", None),
+        ("errors at 500 conns", str(b["errors"]), "0", b["errors"] == 0)])
+    cold = R["cold"]["median_ms"]
+    bins = R["binary"]
+    row("7 cold start (fresh db → first 200)", None, [
+        (f"median of {COLD_RUNS}", f"{cold:.1f} ms", "< 100 ms", cold < 100),
+        ("runs", " / ".join(f"{x:.0f}" for x in R["cold"]["runs_ms"]) + " ms", "", None),
+        ("binary size", f"{bins['bytes'] / MB:.2f} MB", "≤ 8 MB", bins["bytes"] / MB <= 8),
+        ("strip'ped copy",
+         "—" if bins["stripped_bytes"] is None else f"{bins['stripped_bytes'] / MB:.2f} MB", "≤ 8 MB",
+         None if bins["stripped_bytes"] is None else bins["stripped_bytes"] / MB <= 8)])
+
+    head = ["scenario", "req/s", "p50", "p99", "errors", "measure", "value", "target", ""]
+    checks = [r[8] for r in rows if r[8]]
+    passed = sum(1 for x in checks if x == "✓")
+    m = R["meta"]
+    wall = time.time() - float(os.environ.get("BENCH_T0", T_START))
+
+    # terminal table
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    line = "  ".join("-" * w_ for w_ in widths)
+    out = [line, "  ".join(str(x).ljust(w_) for x, w_ in zip(head, widths)), line]
+    for r in rows:
+        if r[0]:
+            if len(out) > 3:
+                out.append("")
+        out.append("  ".join(str(x).ljust(w_) for x, w_ in zip(r, widths)).rstrip())
+    out.append(line)
+    summary = (f"{passed}/{len(checks)} targets met. {m['users']} users, {m['seconds']} s per "
+               f"scenario, {WRK_THREADS} wrk threads, {CONNS} connections unless said, server "
+               f"--threads {m['threads']}, {m['cores']} cores; seeding took {m['seed_seconds']:.1f} s; "
+               f"one cost-12 login {m['cost12_login_ms']:.0f} ms; wall time so far {wall:.0f} s. "
+               f"MB = 10^6 bytes.")
+    print("\n".join(out))
+    print(summary, flush=True)
+
+    md = ["# RESTume benchmark results", "",
+          f"Run {time.strftime('%Y-%m-%d %H:%M:%S %Z')} on {m['cores']} cores "
+          f"(`{os.uname().sysname} {os.uname().release}`).", "",
+          "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        md.append("| " + " | ".join(str(x).replace("|", "\\|") for x in r) + " |")
+    md += ["", summary, ""]
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write("\n".join(md))
+    slim = {k: ({kk: vv for kk, vv in v.items() if kk != "raw"} if isinstance(v, dict) else v)
+            for k, v in R.items()}
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(slim, f, indent=2)
+    with open(os.path.join(OUT, "wrk-raw.txt"), "w") as f:
+        for k, v in R.items():
+            if isinstance(v, dict) and "raw" in v:
+                f.write(f"===== {k}\n{v['raw']}\n")
+    progress(f"wrote {os.path.relpath(os.path.join(OUT, 'results.md'), ROOT)}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
