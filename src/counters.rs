@@ -21,23 +21,36 @@ pub enum Counter {
 #[derive(Default, Clone, Copy)]
 struct Counts([i64; 4]);
 
+/// Counts by day, then by user: looked up by `&str` on the hot path, so a
+/// repeat visit allocates nothing.
+type Pending = HashMap<String, HashMap<String, Counts>>;
+
 #[derive(Default)]
 pub struct Counters {
-    pending: Mutex<HashMap<(String, String), Counts>>,
+    pending: Mutex<Pending>,
 }
 
 impl Counters {
     pub fn add(&self, user_id: &str, what: Counter) {
         let day = date_of(now());
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        pending.entry((user_id.to_string(), day)).or_default().0[what as usize] += 1;
+        let users = match pending.get_mut(&day) {
+            Some(users) => users,
+            None => pending.entry(day).or_default(),
+        };
+        let counts = match users.get_mut(user_id) {
+            Some(c) => c,
+            None => users.entry(user_id.to_string()).or_default(),
+        };
+        counts.0[what as usize] += 1;
     }
 
     /// Counts not yet written, for a user and day (so reads can add them).
     pub fn unwritten(&self, user_id: &str, day: &str) -> [i64; 4] {
         let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         pending
-            .get(&(user_id.to_string(), day.to_string()))
+            .get(day)
+            .and_then(|users| users.get(user_id))
             .map_or([0; 4], |c| c.0)
     }
 
@@ -48,7 +61,7 @@ impl Counters {
         if batch.is_empty() {
             return Ok(0);
         }
-        let n = batch.len();
+        let n = batch.values().map(HashMap::len).sum();
         let written = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
             let _turn = crate::db::writer();
             let tx = conn
@@ -66,19 +79,24 @@ impl Counters {
                            mcp_exposures = mcp_exposures + excluded.mcp_exposures",
                     )
                     .map_err(|e| e.to_string())?;
-                for ((user, day), c) in &batch {
-                    stmt.execute(params![user, day, c.0[0], c.0[1], c.0[2], c.0[3]])
-                        .map_err(|e| e.to_string())?;
+                for (day, users) in &batch {
+                    for (user, c) in users {
+                        stmt.execute(params![user, day, c.0[0], c.0[1], c.0[2], c.0[3]])
+                            .map_err(|e| e.to_string())?;
+                    }
                 }
             }
             tx.commit().map_err(|e| e.to_string())
         });
         if let Err(e) = written {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            for (k, c) in batch {
-                let slot = pending.entry(k).or_default();
-                for i in 0..4 {
-                    slot.0[i] += c.0[i];
+            for (day, users) in batch {
+                let into = pending.entry(day).or_default();
+                for (user, c) in users {
+                    let slot = into.entry(user).or_default();
+                    for i in 0..4 {
+                        slot.0[i] += c.0[i];
+                    }
                 }
             }
             return Err(e);

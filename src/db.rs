@@ -16,6 +16,8 @@ pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
 pub const SCHEMA: &str = include_str!("../schema.sql");
 
 /// Per-connection settings. WAL lets readers run beside the one writer;
+/// each connection keeps a 1 MiB page cache (the OS caches the file too), so
+/// memory stays small with a connection per worker;
 /// `synchronous=NORMAL` in WAL mode keeps every committed write across a
 /// process crash (`kill -9`); only a power cut can lose the last commits.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -23,7 +25,8 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
-         PRAGMA temp_store = MEMORY;",
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -1024;",
     )?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(())

@@ -171,12 +171,18 @@ impl Buckets {
         self.slots.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Makes sure `key` is in memory, reading the table when it is not.
-    fn load(&self, conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<()> {
+    /// Makes sure `key` is in memory, reading the table (through `open`, so a
+    /// connection is only taken when needed) the first time.
+    fn load<C, E>(&self, key: &str, open: impl FnOnce() -> Result<C, E>) -> Result<(), E>
+    where
+        C: std::ops::Deref<Target = rusqlite::Connection>,
+        E: From<rusqlite::Error>,
+    {
         if self.lock().contains_key(key) {
             return Ok(());
         }
-        let stored = load(conn, key)?;
+        let conn = open()?;
+        let stored = load(&conn, key)?;
         self.lock().entry(key.to_string()).or_insert(Slot {
             bucket: stored,
             dirty: false,
@@ -184,15 +190,20 @@ impl Buckets {
         Ok(())
     }
 
-    /// Takes a token from `key`; a new bucket starts full.
-    pub fn take(
+    /// Takes a token from `key`; a new bucket starts full. `open` gives a
+    /// database connection, called only when the key is new to this process.
+    pub fn take<C, E>(
         &self,
-        conn: &rusqlite::Connection,
         key: &str,
         rate: Rate,
         now: f64,
-    ) -> rusqlite::Result<(bool, f64)> {
-        self.load(conn, key)?;
+        open: impl FnOnce() -> Result<C, E>,
+    ) -> Result<(bool, f64), E>
+    where
+        C: std::ops::Deref<Target = rusqlite::Connection>,
+        E: From<rusqlite::Error>,
+    {
+        self.load(key, open)?;
         let mut slots = self.lock();
         let slot = slots.entry(key.to_string()).or_default();
         let bucket = slot.bucket.get_or_insert(Bucket::full(rate, now));
@@ -209,7 +220,7 @@ impl Buckets {
         rate: Rate,
         now: f64,
     ) -> rusqlite::Result<f64> {
-        self.load(conn, key)?;
+        self.load(key, || Ok::<_, rusqlite::Error>(conn))?;
         Ok(self
             .lock()
             .get(key)
@@ -315,23 +326,41 @@ mod tests {
         };
         let t0 = 1_000.0;
         for left in [2.0, 1.0, 0.0] {
-            assert_eq!(b.take(&c, "k", rate, t0).unwrap(), (true, left));
+            assert_eq!(
+                b.take("k", rate, t0, || Ok::<_, rusqlite::Error>(&c))
+                    .unwrap(),
+                (true, left)
+            );
         }
-        assert_eq!(b.take(&c, "k", rate, t0).unwrap(), (false, 0.0));
         assert_eq!(
-            b.take(&c, "k", rate, t0 + 1.0).unwrap(),
+            b.take("k", rate, t0, || Ok::<_, rusqlite::Error>(&c))
+                .unwrap(),
+            (false, 0.0)
+        );
+        assert_eq!(
+            b.take("k", rate, t0 + 1.0, || Ok::<_, rusqlite::Error>(&c))
+                .unwrap(),
             (false, 0.5),
             "half a token is not a token"
         );
         assert_eq!(
-            b.take(&c, "k", rate, t0 + 2.0).unwrap(),
+            b.take("k", rate, t0 + 2.0, || Ok::<_, rusqlite::Error>(&c))
+                .unwrap(),
             (true, 0.0),
             "a second later it is"
         );
         // refilling stops at the burst
-        assert_eq!(b.take(&c, "k", rate, t0 + 1000.0).unwrap(), (true, 2.0));
+        assert_eq!(
+            b.take("k", rate, t0 + 1000.0, || Ok::<_, rusqlite::Error>(&c))
+                .unwrap(),
+            (true, 2.0)
+        );
         // a clock that goes back does not mint tokens
-        assert_eq!(b.take(&c, "k", rate, t0).unwrap(), (true, 1.0));
+        assert_eq!(
+            b.take("k", rate, t0, || Ok::<_, rusqlite::Error>(&c))
+                .unwrap(),
+            (true, 1.0)
+        );
         assert_eq!(b.peek(&c, "k", rate, t0 + 1001.0).unwrap(), 1.5);
         assert_eq!(b.peek(&c, "other", rate, t0).unwrap(), 3.0);
     }
@@ -344,8 +373,12 @@ mod tests {
             per_sec: 0.001,
         };
         let first = Buckets::default();
-        first.take(&c, "k", rate, 10.0).unwrap();
-        first.take(&c, "k", rate, 10.0).unwrap();
+        first
+            .take("k", rate, 10.0, || Ok::<_, rusqlite::Error>(&c))
+            .unwrap();
+        first
+            .take("k", rate, 10.0, || Ok::<_, rusqlite::Error>(&c))
+            .unwrap();
         assert_eq!(first.flush(&mut c, 10.0).unwrap(), 1);
         assert_eq!(
             first.flush(&mut c, 10.0).unwrap(),
@@ -354,7 +387,12 @@ mod tests {
         );
         // a new process finds the bucket empty
         let second = Buckets::default();
-        assert_eq!(second.take(&c, "k", rate, 10.0).unwrap(), (false, 0.0));
+        assert_eq!(
+            second
+                .take("k", rate, 10.0, || Ok::<_, rusqlite::Error>(&c))
+                .unwrap(),
+            (false, 0.0)
+        );
     }
 
     #[test]
@@ -370,7 +408,11 @@ mod tests {
                 std::thread::spawn(move || {
                     let conn = db();
                     (0..20)
-                        .filter(|_| c.take(&conn, "k", rate, 5.0).unwrap().0)
+                        .filter(|_| {
+                            c.take("k", rate, 5.0, || Ok::<_, rusqlite::Error>(&conn))
+                                .unwrap()
+                                .0
+                        })
                         .count()
                 })
             })
@@ -411,9 +453,11 @@ mod tests {
             burst: 1.0,
             per_sec: 1.0,
         };
-        b.take(&c, "old", rate, 0.0).unwrap();
+        b.take("old", rate, 0.0, || Ok::<_, rusqlite::Error>(&c))
+            .unwrap();
         b.flush(&mut c, 0.0).unwrap();
-        b.take(&c, "new", rate, 500_000.0).unwrap();
+        b.take("new", rate, 500_000.0, || Ok::<_, rusqlite::Error>(&c))
+            .unwrap();
         b.flush(&mut c, 500_000.0).unwrap();
         let n: i64 = c
             .query_row("SELECT count(*) FROM buckets", [], |r| r.get(0))

@@ -30,8 +30,9 @@ pub fn take(
     rate: Rate,
     resets_in: Option<u64>,
 ) -> ApiResult<Take> {
-    let conn = app.pool.get()?;
-    let (allowed, remaining) = app.buckets.take(&conn, key, rate, clock())?;
+    let (allowed, remaining) = app.buckets.take(key, rate, clock(), || {
+        app.pool.get().map_err(ApiError::from)
+    })?;
     Ok(Take {
         policy,
         rate,
