@@ -71,7 +71,9 @@ impl ClientConnection {
 
         ClientConnection {
             source,
-            sink: SequentialWriterBuilder::new(BufWriter::with_capacity(1024, write_socket)),
+            // RESTume patch: 8 KiB (was 1 KiB), so a whole résumé answer
+            // leaves in one write instead of several.
+            sink: SequentialWriterBuilder::new(BufWriter::with_capacity(8 * 1024, write_socket)),
             remote_addr,
             next_header_source: first_header,
             no_more_requests: false,
