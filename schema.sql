@@ -210,10 +210,14 @@ CREATE TABLE IF NOT EXISTS public_renders (
     jsonresume_etag TEXT NOT NULL
 ) STRICT;
 
--- Full-text search over public résumés, one row per user, rewritten in the
--- same transaction as every change to that user's résumé.
+-- Full-text search over public résumés, one row per user (rowid =
+-- search_docs.doc), rewritten in the same transaction as every change to that
+-- user's résumé. Contentless (the text lives in the tables above) and
+-- column-level detail: the least written per change that still ranks by
+-- column.
 CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
-    user_id UNINDEXED, name, headline, summary, skills, titles, companies, keywords,
+    name, headline, summary, skills, titles, companies, keywords,
+    content = '', contentless_delete = 1, detail = column,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 

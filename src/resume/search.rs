@@ -54,12 +54,11 @@ pub fn refresh(conn: &rusqlite::Connection, r: &Resume) -> rusqlite::Result<()> 
             .chain(texts(r, "certifications", "name")),
     );
     conn.prepare_cached(
-        "INSERT INTO search_index (rowid, user_id, name, headline, summary, skills, titles, companies, keywords)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO search_index (rowid, name, headline, summary, skills, titles, companies, keywords)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         doc,
-        r.user_id,
         format!("{} {}", r.full_name, r.username),
         p.headline,
         p.summary,
@@ -125,7 +124,7 @@ pub fn search(conn: &rusqlite::Connection, f: &Filters) -> rusqlite::Result<(Vec
         );
         args.push(q.into());
         conds.push(format!("search_index MATCH ?{}", args.len()));
-        order = "bm25(search_index, 0.0, 10.0, 5.0, 1.0, 5.0, 4.0, 3.0, 3.0), u.username_key";
+        order = "bm25(search_index, 10.0, 5.0, 1.0, 5.0, 4.0, 3.0, 3.0), u.username_key";
     }
     if let Some(skill) = &f.skill {
         args.push(skill.clone().into());
