@@ -201,13 +201,14 @@ CREATE TABLE IF NOT EXISTS search_docs (
 ) STRICT;
 
 -- The public résumé of each public, enabled profile, rendered on every
--- change (src/resume/render.rs), with strong ETags.
+-- change (src/resume/render.rs), with strong ETags. The JSON Resume form is
+-- rendered on its first read after a change (NULL until then).
 CREATE TABLE IF NOT EXISTS public_renders (
     user_id         TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     json            TEXT NOT NULL,
     json_etag       TEXT NOT NULL,
-    jsonresume      TEXT NOT NULL,
-    jsonresume_etag TEXT NOT NULL
+    jsonresume      TEXT,
+    jsonresume_etag TEXT
 ) STRICT;
 
 -- Full-text search over public résumés, one row per user (rowid =

@@ -41,8 +41,10 @@ pub fn etag(body: &str) -> String {
     format!("\"{}\"", crate::auth::password::hex(&digest[..16]))
 }
 
-/// Renders both public formats, or removes them when the profile is not
-/// public or the account is disabled.
+/// Renders the public JSON, or removes the rendering when the profile is not
+/// public or the account is disabled. The JSON Resume form, read far less
+/// often, is left to render on its next read (`jsonresume`), which keeps
+/// writes cheaper.
 pub fn store(conn: &rusqlite::Connection, r: &Resume, disabled: bool) -> rusqlite::Result<()> {
     if !r.profile.is_public || disabled {
         conn.prepare_cached("DELETE FROM public_renders WHERE user_id = ?1")?
@@ -51,13 +53,38 @@ pub fn store(conn: &rusqlite::Connection, r: &Resume, disabled: bool) -> rusqlit
     }
     let shown = presentation::visible(conn, &r.user_id)?;
     let json = public_json(r, &shown).to_string();
-    let jr = jsonresume::export(r, &shown).to_string();
     conn.prepare_cached(
         "INSERT INTO public_renders (user_id, json, json_etag, jsonresume, jsonresume_etag)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+         VALUES (?1, ?2, ?3, NULL, NULL)
          ON CONFLICT (user_id) DO UPDATE SET json = excluded.json, json_etag = excluded.json_etag,
-           jsonresume = excluded.jsonresume, jsonresume_etag = excluded.jsonresume_etag",
+           jsonresume = NULL, jsonresume_etag = NULL",
     )?
-    .execute(params![r.user_id, json, etag(&json), jr, etag(&jr)])?;
+    .execute(params![r.user_id, json, etag(&json)])?;
     Ok(())
+}
+
+/// The public JSON Resume of `user_id`, rendering and keeping it when a
+/// change cleared it. Run inside a write transaction, so no change can slip
+/// between the reading and the keeping.
+pub fn jsonresume(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+) -> rusqlite::Result<(String, String)> {
+    let stored: (Option<String>, Option<String>) = conn
+        .prepare_cached(
+            "SELECT jsonresume, jsonresume_etag FROM public_renders WHERE user_id = ?1",
+        )?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if let (Some(body), Some(tag)) = stored {
+        return Ok((body, tag));
+    }
+    let r = Resume::load(conn, user_id)?;
+    let shown = presentation::visible(conn, user_id)?;
+    let body = jsonresume::export(&r, &shown).to_string();
+    let tag = etag(&body);
+    conn.prepare_cached(
+        "UPDATE public_renders SET jsonresume = ?1, jsonresume_etag = ?2 WHERE user_id = ?3",
+    )?
+    .execute(params![body, tag, user_id])?;
+    Ok((body, tag))
 }

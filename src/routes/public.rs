@@ -3,17 +3,18 @@
 //! answer the same 404.
 
 use rouille::Response;
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::auth::caller;
 use crate::counters::Counter;
+use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::resume::presentation;
 use crate::resume::search::{self, Filters};
 use crate::resume::sections;
+use crate::resume::{presentation, render};
 
 /// The owner of a public profile, or the 404 an unknown user gets too.
 fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
@@ -27,27 +28,29 @@ fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
 }
 
 /// The stored rendering: its owner, body and ETag.
-fn rendering(
-    conn: &rusqlite::Connection,
-    username: &str,
-    format: &str,
-) -> ApiResult<(String, String, String)> {
-    let sql = match format {
-        "jsonresume" => {
-            "SELECT u.id, r.jsonresume, r.jsonresume_etag FROM users u JOIN public_renders r ON r.user_id = u.id
-             WHERE u.username_key = ?1 AND u.is_disabled = 0"
-        }
-        _ => {
-            "SELECT u.id, r.json, r.json_etag FROM users u JOIN public_renders r ON r.user_id = u.id
-             WHERE u.username_key = ?1 AND u.is_disabled = 0"
-        }
-    };
-    conn.prepare_cached(sql)?
-        .query_row([username.to_ascii_lowercase()], |r| {
+fn rendering(ctx: &Ctx, username: &str, format: &str) -> ApiResult<(String, String, String)> {
+    let conn = ctx.app.pool.get()?;
+    let (user_id, body, etag): (String, Option<String>, Option<String>) = conn
+        .prepare_cached(
+            "SELECT u.id, CASE WHEN ?2 = 'jsonresume' THEN r.jsonresume ELSE r.json END,
+                    CASE WHEN ?2 = 'jsonresume' THEN r.jsonresume_etag ELSE r.json_etag END
+             FROM users u JOIN public_renders r ON r.user_id = u.id
+             WHERE u.username_key = ?1 AND u.is_disabled = 0",
+        )?
+        .query_row(params![username.to_ascii_lowercase(), format], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ApiError::not_found)?;
+    drop(conn);
+    match (body, etag) {
+        (Some(b), Some(e)) => Ok((user_id, b, e)),
+        // the JSON Resume form after a change: render it once
+        _ => {
+            let (b, e) = db::write(&ctx.app.pool, |tx| Ok(render::jsonresume(tx, &user_id)?))?;
+            Ok((user_id, b, e))
+        }
+    }
 }
 
 /// Counts a view unless the request is the owner's own.
@@ -71,7 +74,7 @@ fn if_none_match(ctx: &Ctx, etag: &str) -> bool {
 
 pub fn profile(ctx: &Ctx) -> ApiResult {
     let format = super::resume::format(ctx)?;
-    let (user_id, body, etag) = rendering(&*ctx.app.pool.get()?, ctx.param(0), format)?;
+    let (user_id, body, etag) = rendering(ctx, ctx.param(0), format)?;
     count_view(ctx, &user_id);
     let response = if if_none_match(ctx, &etag) {
         Response::text("").with_status_code(304)

@@ -125,6 +125,19 @@ fn etags_revalidate_and_change_with_the_resume() {
     assert_eq!(r.status, 200, "a write makes the old ETag stale");
     assert_ne!(r.header("ETag"), Some(etag.as_str()));
     assert_eq!(r.json()["sections"][2]["items"][0]["name"], "Rust");
+    // the JSON Resume form follows writes as well
+    let jr = app.get("/v1/profiles/ada?format=jsonresume", Cred::None);
+    let jr_etag = jr.header("ETag").unwrap().to_string();
+    assert_eq!(jr.json()["skills"][0]["name"], "Rust");
+    assert_eq!(
+        app.get("/v1/profiles/ada?format=jsonresume", Cred::None)
+            .header("ETag"),
+        Some(jr_etag.as_str())
+    );
+    app.post("/v1/me/skills", Cred::Jwt(&jwt), &json!({"name": "Go"}));
+    let jr = app.get("/v1/profiles/ada?format=jsonresume", Cred::None);
+    assert_ne!(jr.header("ETag"), Some(jr_etag.as_str()));
+    assert_eq!(jr.json()["skills"][1]["name"], "Go");
     // the account's name is part of the résumé too
     let before = app
         .get("/v1/profiles/ada", Cred::None)
