@@ -4,6 +4,12 @@
 use std::io::Write;
 
 pub fn line(msg: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{} {msg}", crate::time::rfc3339(crate::time::now()));
+    // stderr is unbuffered: build the whole line first, so it leaves in one
+    // write and lines from different threads never interleave
+    let mut out = crate::time::rfc3339(crate::time::now());
+    out.reserve(msg.len() + 2);
+    out.push(' ');
+    out.push_str(msg);
+    out.push('\n');
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
 }
