@@ -50,8 +50,10 @@ SECONDS = env_int("BENCH_SECONDS", 10)
 WARMUP = env_int("BENCH_WARMUP", 2)
 THREADS = env_int("RESTUME_BENCH_THREADS", 16)
 # Client threads while seeding. The server takes register/login/PUT about one
-# at a time, so more threads than this do not make seeding faster.
-SEED_CONCURRENCY = env_int("BENCH_SEED_CONCURRENCY", 32)
+# at a time and answers 503 when its short password-hash queue is full, so
+# more threads make seeding slower, not faster (measured: 8 ≈ 170 users/s,
+# 32 ≈ 120 users/s on 2 cores).
+SEED_CONCURRENCY = env_int("BENCH_SEED_CONCURRENCY", 8)
 # Each write user can take ~92 more skills (8 seeded, 100 per section):
 # 2000 users cover 10 s at up to ~18k writes/s; scale with the duration.
 WRITE_USERS = min(USERS, env_int("BENCH_WRITE_USERS", max(2000, 200 * SECONDS)))
