@@ -69,7 +69,12 @@ impl TaskPool {
     pub fn spawn(&self, code: Box<dyn FnMut() + Send>) {
         let mut queue = self.sharing.todo.lock().unwrap();
 
-        if self.sharing.waiting_tasks.load(Ordering::Acquire) == 0 {
+        // RESTume patch: a waiting thread that was already handed a queued
+        // task (notified, not yet awake) still counts as waiting. Comparing
+        // with zero queued a second connection behind the first, where it sat
+        // until some other connection ended (seen: 30 s). Each queued task
+        // needs a waiting thread of its own.
+        if self.sharing.waiting_tasks.load(Ordering::Acquire) <= queue.len() {
             self.add_thread(Some(code));
         } else {
             queue.push_back(code);
