@@ -25,9 +25,12 @@ pub fn serve(config: Config) -> Result<(), String> {
     // glibc gives each thread that allocates an arena of its own, up to eight
     // per core; with a thread per connection that multiplies the resident
     // memory for nothing. Two arenas are plenty for short requests.
+    // (glibc's own MALLOC_ARENA_MAX, when set, still has the last word)
     #[cfg(target_env = "gnu")]
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
     }
     let db_path = config.db.clone();
     let threads = config.threads;
