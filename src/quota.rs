@@ -22,6 +22,11 @@ fn secs_to_midnight() -> u64 {
     (86_400 - now().rem_euclid(86_400)) as u64
 }
 
+/// The bucket of a client IP for a policy (`login:ip:192.0.2.1`).
+pub fn ip_key(policy: &str, ip: std::net::IpAddr) -> String {
+    format!("{policy}:ip:{ip}")
+}
+
 /// Takes a token; `Err` only when the database fails.
 pub fn take(
     app: &App,

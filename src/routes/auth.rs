@@ -15,11 +15,7 @@ use crate::time::rfc3339;
 use crate::validate::Fields;
 
 pub fn register(ctx: &Ctx) -> ApiResult {
-    ctx.limit(
-        "register",
-        &format!("register:{}", ctx.ip),
-        ctx.app.config.limits.register,
-    )?;
+    ctx.limit_ip("register", ctx.app.config.limits.register)?;
     let mut f = Fields::new(ctx.body()?)?;
     let username = f.parse("username", |n, s| Username::parse(n, &s));
     let email = f.parse("email", |n, s| Email::parse(n, &s));
@@ -84,7 +80,7 @@ pub fn login(ctx: &Ctx) -> ApiResult {
     let key = login.trim().to_lowercase();
     // before any hashing: a flood is cut off cheaply
     let limits = &ctx.app.config.limits;
-    ctx.limit("login", &format!("login-ip:{}", ctx.ip), limits.login_ip)?;
+    ctx.limit_ip("login", limits.login_ip)?;
     ctx.limit(
         "login_account",
         &format!("login-account:{key}"),
@@ -211,11 +207,7 @@ pub fn change_password(ctx: &Ctx) -> ApiResult {
 /// Sets a new password with a one-time token from an admin; every JWT of the
 /// user stops working.
 pub fn reset_password(ctx: &Ctx) -> ApiResult {
-    ctx.limit(
-        "login",
-        &format!("login-ip:{}", ctx.ip),
-        ctx.app.config.limits.login_ip,
-    )?;
+    ctx.limit_ip("login", ctx.app.config.limits.login_ip)?;
     let mut f = Fields::new(ctx.body()?)?;
     let token = f.raw_string("token");
     let new = f.parse("new_password", Password::parse);

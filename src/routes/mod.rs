@@ -181,6 +181,11 @@ impl Ctx<'_> {
         self.params[i]
     }
 
+    /// Spends a token of the client IP's bucket for `policy`.
+    pub fn limit_ip(&self, policy: &'static str, rate: Rate) -> ApiResult<()> {
+        self.limit(policy, &quota::ip_key(policy, self.ip), rate)
+    }
+
     /// Spends a token of the bucket `key`; a 429 when there is none.
     pub fn limit(&self, policy: &'static str, key: &str, rate: Rate) -> ApiResult<()> {
         let t = quota::take(self.app, policy, key, rate, None)?;
@@ -249,7 +254,7 @@ pub fn dispatch(app: &App, req: &Request) -> Outcome {
         (None, Read) => quota::take(
             app,
             "public",
-            &format!("public:{ip}"),
+            &quota::ip_key("public", ip),
             app.config.limits.public,
             None,
         )
