@@ -51,7 +51,7 @@ const WAIT: Duration = Duration::from_secs(30);
 const QUEUE_PER_THREAD: usize = 4;
 
 /// The hashing threads' niceness: below the request workers.
-const NICE: i32 = 10;
+const NICE: i32 = 5;
 
 fn worker(jobs: Arc<Mutex<Receiver<Job>>>, cost: u32) {
     // Linux applies a thread's own niceness with PRIO_PROCESS and id 0. Where
