@@ -56,10 +56,7 @@ fn account_patch_changes_email_and_name_only() {
     errors.sort();
     assert_eq!(
         errors,
-        vec![
-            ("is_admin".into(), "unknown_field".into()),
-            ("username".into(), "unknown_field".into())
-        ]
+        errs(&[("is_admin", "unknown_field"), ("username", "unknown_field")])
     );
     let r = app.patch(
         "/v1/me/account",
@@ -70,10 +67,7 @@ fn account_patch_changes_email_and_name_only() {
     errors.sort();
     assert_eq!(
         errors,
-        vec![
-            ("email".into(), "invalid_format".into()),
-            ("full_name".into(), "not_nullable".into())
-        ]
+        errs(&[("email", "invalid_format"), ("full_name", "not_nullable")])
     );
     let now = app.get("/v1/me/account", Cred::Jwt(&jwt)).json();
     assert_eq!(now["full_name"], "Ada L.");
@@ -96,20 +90,14 @@ fn account_delete_needs_the_password_and_removes_everything() {
         Cred::Jwt(&jwt),
         Some(&json!({"password": "wrong one"})),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("password".to_string(), "incorrect".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("password", "incorrect")]));
     let r = app.call(
         "DELETE",
         "/v1/me/account",
         Cred::Jwt(&jwt),
         Some(&json!({})),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("password".to_string(), "required".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("password", "required")]));
     assert_eq!(app.get("/v1/me/account", Cred::Jwt(&jwt)).status, 200);
 
     let r = app.call(

@@ -205,10 +205,7 @@ fn a_disabled_user_is_locked_out_at_once() {
     errors.sort();
     assert_eq!(
         errors,
-        [
-            ("is_admin".to_string(), "wrong_type".to_string()),
-            ("role".to_string(), "unknown_field".to_string())
-        ]
+        errs(&[("is_admin", "wrong_type"), ("role", "unknown_field")])
     );
     app.patch(
         "/v1/admin/users/nobody",
@@ -259,7 +256,7 @@ fn password_reset_tokens_are_one_time_and_expire() {
     let again = reset(&token, "yet another password");
     assert_eq!(
         again.field_errors(),
-        [("token".to_string(), "invalid_or_expired".to_string())]
+        errs(&[("token", "invalid_or_expired")])
     );
 
     let late = issue();
@@ -280,7 +277,7 @@ fn password_reset_tokens_are_one_time_and_expire() {
     let fresh = issue();
     assert_eq!(
         reset(&fresh, "short").field_errors(),
-        [("new_password".to_string(), "too_short".to_string())]
+        errs(&[("new_password", "too_short")])
     );
     assert_eq!(
         reset(&fresh, "long enough now").status,

@@ -98,10 +98,7 @@ fn register_answers_the_account_and_refuses_duplicates() {
     errors.sort();
     assert_eq!(
         errors,
-        vec![
-            ("full_name".into(), "too_short".into()),
-            ("password".into(), "too_short".into())
-        ]
+        errs(&[("full_name", "too_short"), ("password", "too_short")])
     );
 }
 
@@ -137,10 +134,7 @@ fn wrong_password_and_unknown_user_look_the_same() {
         unknown.header("WWW-Authenticate")
     );
     let r = app.post("/v1/auth/login", Cred::None, &json!({"username": "ada"}));
-    assert_eq!(
-        r.field_errors(),
-        vec![("password".to_string(), "required".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("password", "required")]));
 }
 
 /// An unknown account still costs one bcrypt verification, so timing does not
@@ -198,10 +192,7 @@ fn every_password_character_counts() {
         Cred::None,
         &json!({"username": "toolong", "email": "t@example.com", "password": "x".repeat(129), "full_name": "T"}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("password".to_string(), "too_long".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("password", "too_long")]));
 }
 
 #[test]
@@ -248,19 +239,13 @@ fn password_change_needs_the_current_one_and_revokes_old_tokens() {
         Cred::Jwt(&jwt),
         &json!({"current_password": "not it at all", "new_password": "a brand new one"}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("current_password".to_string(), "incorrect".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("current_password", "incorrect")]));
     let r = app.post(
         "/v1/auth/password",
         Cred::Jwt(&jwt),
         &json!({"current_password": PASSWORD, "new_password": "short"}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("new_password".to_string(), "too_short".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("new_password", "too_short")]));
     assert_eq!(
         app.get("/v1/me/account", Cred::Jwt(&jwt)).status,
         200,

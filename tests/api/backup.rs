@@ -202,10 +202,7 @@ fn restore_waits_for_the_server_to_stop_and_never_replays_a_stale_wal() {
             format!("{kept}-wal")
         ]
     );
-    assert_eq!(
-        full_names(&db),
-        vec![("ada".to_string(), "ada Example".to_string())]
-    );
+    assert_eq!(full_names(&db), errs(&[("ada", "ada Example")]));
     assert_eq!(integrity(&open_db(&db)), "ok");
     let old = full_names(&dir.0.join(&kept));
     assert_eq!(

@@ -95,23 +95,20 @@ fn validation_names_every_bad_field() {
     errors.sort();
     assert_eq!(
         errors,
-        vec![
-            ("email".into(), "invalid_format".into()),
-            ("extra".into(), "unknown_field".into()),
-            ("full_name".into(), "required".into()),
-            ("password".into(), "wrong_type".into()),
-            ("username".into(), "too_short".into()),
-        ]
+        errs(&[
+            ("email", "invalid_format"),
+            ("extra", "unknown_field"),
+            ("full_name", "required"),
+            ("password", "wrong_type"),
+            ("username", "too_short")
+        ])
     );
     let r = app.post(
         "/v1/auth/register",
         Cred::None,
         &json!(["not", "an", "object"]),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("body".to_string(), "wrong_type".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("body", "wrong_type")]));
 }
 
 #[test]

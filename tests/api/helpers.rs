@@ -196,6 +196,14 @@ impl Resp {
     }
 }
 
+/// Expected `(field, code)` pairs of a 422, as `Resp::field_errors` gives them.
+pub fn errs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect()
+}
+
 /// A credential for a request.
 #[derive(Clone, Copy)]
 pub enum Cred<'a> {

@@ -79,51 +79,33 @@ fn bad_key_requests_are_refused() {
     let app = spawn_app();
     let jwt = app.user("ada");
     let r = app.post("/v1/auth/api-keys", Cred::Jwt(&jwt), &json!({}));
-    assert_eq!(
-        r.field_errors(),
-        vec![("name".to_string(), "required".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("name", "required")]));
     let r = app.post(
         "/v1/auth/api-keys",
         Cred::Jwt(&jwt),
         &json!({"name": "x".repeat(101)}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("name".to_string(), "too_long".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("name", "too_long")]));
     let r = app.post(
         "/v1/auth/api-keys",
         Cred::Jwt(&jwt),
         &json!({"name": "a", "expires_at": rfc3339_in(-60)}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("expires_at".to_string(), "not_in_future".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("expires_at", "not_in_future")]));
     let r = app.post(
         "/v1/auth/api-keys",
         Cred::Jwt(&jwt),
         &json!({"name": "a", "expires_at": "tomorrow"}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("expires_at".to_string(), "invalid_format".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("expires_at", "invalid_format")]));
     let r = app.post(
         "/v1/auth/api-keys",
         Cred::Jwt(&jwt),
         &json!({"name": "a", "scopes": ["all"]}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("scopes".to_string(), "unknown_field".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("scopes", "unknown_field")]));
     let r = app.post("/v1/auth/api-keys", Cred::Jwt(&jwt), &json!({"name": 5}));
-    assert_eq!(
-        r.field_errors(),
-        vec![("name".to_string(), "wrong_type".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("name", "wrong_type")]));
     assert_eq!(
         app.get("/v1/auth/api-keys", Cred::Jwt(&jwt)).json(),
         json!([])

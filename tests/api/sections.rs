@@ -143,10 +143,7 @@ fn new_rows_go_last_and_position_reorders() {
         Cred::Jwt(&jwt),
         &json!({"name": "D", "position": -1}),
     );
-    assert_eq!(
-        r.field_errors(),
-        vec![("position".to_string(), "out_of_range".to_string())]
-    );
+    assert_eq!(r.field_errors(), errs(&[("position", "out_of_range")]));
 }
 
 #[test]
