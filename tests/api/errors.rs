@@ -202,3 +202,47 @@ fn an_endless_request_line_is_cut_off() {
     let _ = stream.read_to_end(&mut buf); // the server closes the connection
     assert_eq!(app.get("/health", Cred::None).status, 200);
 }
+
+/// A chunked body over the limit is refused, and the connection ends there:
+/// what is left of the body is never read as a next request.
+#[test]
+fn the_rest_of_an_oversized_chunked_body_is_not_read_as_requests() {
+    use std::io::{Read, Write};
+    let app = spawn_app();
+    // 16 chunks of 64 KiB fill the 1 MiB limit; the server reads one byte
+    // more, the "G" of the next chunk. Read on, the rest would be a request.
+    let chunk = vec![b' '; 64 * 1024];
+    let mut req = b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..16 {
+        req.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        req.extend_from_slice(&chunk);
+        req.extend_from_slice(b"\r\n");
+    }
+    let smuggled = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    req.extend_from_slice(format!("{:x}\r\n", smuggled.len()).as_bytes());
+    req.extend_from_slice(smuggled);
+    req.extend_from_slice(b"\r\n");
+    req.extend_from_slice(b"0\r\n\r\n");
+    let mut stream = std::net::TcpStream::connect(app.addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let _ = stream.write_all(&req);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert_eq!(
+        text.matches("HTTP/1.1 ").count(),
+        1,
+        "one answer, then the connection ends: {text}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(
+        app.log_text().matches("/health").count(),
+        0,
+        "{}",
+        app.log_text()
+    );
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+}

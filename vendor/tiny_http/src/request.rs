@@ -128,6 +128,39 @@ impl From<IoError> for RequestCreationError {
 ///
 /// The `Write` object will be used by the `Request` to write the response.
 #[allow(clippy::too_many_arguments)]
+/// RESTume patch: a chunked body is not drained when its request is dropped,
+/// so what is left of it would be read as the next request. Unless the body
+/// was read to its end, the connection is closed instead.
+struct CloseUnlessRead<R> {
+    inner: R,
+    finished: bool,
+    close_connection: Arc<AtomicBool>,
+}
+
+impl<R> CloseUnlessRead<R> {
+    fn new(inner: R, close_connection: Arc<AtomicBool>) -> Self {
+        CloseUnlessRead { inner, finished: false, close_connection }
+    }
+}
+
+impl<R: Read> Read for CloseUnlessRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.finished = true;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Drop for CloseUnlessRead<R> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.close_connection.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
 pub fn new_request<R, W>(
     secure: bool,
     method: Method,
@@ -222,7 +255,8 @@ where
     } else if transfer_encoding.is_some() {
         // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
         // over the message (RFC2616 #3.6)
-        Box::new(FusedReader::new(Decoder::new(source_data))) as Box<dyn Read + Send + 'static>
+        let decoder = FusedReader::new(Decoder::new(source_data));
+        Box::new(CloseUnlessRead::new(decoder, close_connection)) as Box<dyn Read + Send + 'static>
     } else {
         // if we have neither a Content-Length nor a Transfer-Encoding,
         // assuming that we have no data
