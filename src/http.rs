@@ -90,8 +90,3 @@ pub fn client_ip(req: &Request, trusted: &[IpAddr]) -> IpAddr {
         .find(|ip| !trusted.contains(ip))
         .unwrap_or(peer)
 }
-
-/// A query-string parameter, percent-decoded; `None` when absent.
-pub fn query(req: &Request, name: &str) -> Option<String> {
-    req.get_param(name)
-}
