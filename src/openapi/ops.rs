@@ -447,7 +447,8 @@ fn admin() -> Vec<Op> {
             "/v1/admin/blog/posts",
             "Every blog post, drafts included, last updated first",
         )
-        .ok(array_of(r("BlogPost"))),
+        .query(&page)
+        .ok(page_of(r("BlogPost"))),
         op("POST", "/v1/admin/blog/posts", "Create a blog post")
             .body(r("BlogPostInput"))
             .created(r("BlogPost"))

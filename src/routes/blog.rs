@@ -172,15 +172,21 @@ fn load(conn: &rusqlite::Connection, slug: &str, published_only: bool) -> ApiRes
         .ok_or_else(ApiError::not_found)
 }
 
+/// Every post, drafts included, last updated first; paginated like every
+/// list that can grow.
 pub fn admin_list(ctx: &Ctx) -> ApiResult {
+    let (limit, offset) = page(ctx)?;
     let conn = ctx.app.pool.get()?;
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM blog_posts")?
+        .query_row([], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM blog_posts ORDER BY updated_at DESC, slug"
+        "SELECT {COLUMNS} FROM blog_posts ORDER BY updated_at DESC, slug LIMIT ?1 OFFSET ?2"
     ))?;
     let items = stmt
-        .query_map([], post_json)?
+        .query_map([limit, offset], post_json)?
         .collect::<Result<Vec<_>, _>>()?;
-    ok(Value::Array(items))
+    ok(json!({"items": items, "total": total, "limit": limit, "offset": offset}))
 }
 
 pub fn create(ctx: &Ctx) -> ApiResult {

@@ -371,6 +371,11 @@ fn blog_posts_from_draft_to_published() {
     assert_eq!(app.get("/v1/blog", Cred::None).json()["total"], 0);
     app.get("/v1/blog/hello-world", Cred::None)
         .problem(404, "not_found");
+    let list = app.get("/v1/admin/blog/posts", Cred::Jwt(&admin)).json();
+    assert_eq!(
+        (list["total"].clone(), list["items"][0]["status"].clone()),
+        (json!(1), json!("draft"))
+    );
     assert_eq!(
         app.get("/v1/admin/blog/posts/hello-world", Cred::Jwt(&admin))
             .json()["title"],
