@@ -300,7 +300,7 @@ fn password_reset_tokens_are_one_time_and_expire() {
             |r| r.get(0),
         )
         .unwrap();
-    let logs = app.log_text();
+    let logs = app.settled_log();
     for t in [&token, &late, &fresh] {
         assert!(
             !dump.contains(t.as_str()) && !audit.contains(t.as_str()) && !logs.contains(t.as_str())

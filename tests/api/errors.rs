@@ -121,8 +121,7 @@ fn a_panic_is_a_clean_500() {
         assert!(!text.contains(leak), "{text}");
     }
     // the log holds the cause, under the request id
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let logs = app.log_text();
+    let logs = app.settled_log();
     assert!(
         logs.lines()
             .any(|l| l.contains("panic-1") && l.contains("boom")),
@@ -155,8 +154,7 @@ fn every_request_gets_one_access_log_line() {
         &[("X-Request-Id", "log-me-2")],
         None,
     );
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let logs = app.log_text();
+    let logs = app.settled_log();
     let one: Vec<_> = logs.lines().filter(|l| l.contains("log-me-1")).collect();
     assert_eq!(one.len(), 1, "{logs}");
     assert!(one[0].contains("GET /health 200"), "{}", one[0]);
@@ -237,9 +235,8 @@ fn the_rest_of_an_oversized_chunked_body_is_not_read_as_requests() {
         1,
         "one answer, then the connection ends: {text}"
     );
-    std::thread::sleep(std::time::Duration::from_millis(100));
     assert_eq!(
-        app.log_text().matches("/health").count(),
+        app.settled_log().matches("/health").count(),
         0,
         "{}",
         app.log_text()

@@ -321,6 +321,19 @@ impl TestApp {
         self.logs.lock().unwrap().join("\n")
     }
 
+    /// The log once every earlier request's line is in: a marker request is
+    /// sent last and waited for (up to 5 s), as lines are written in order.
+    pub fn settled_log(&self) -> String {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let marker = format!("settle-{}", N.fetch_add(1, Ordering::SeqCst));
+        self.request("GET", "/__settle", &[("X-Request-Id", &marker)], None);
+        let started = Instant::now();
+        while !self.log_text().contains(&marker) && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.log_text()
+    }
+
     /// Sends SIGTERM and waits for the process to end.
     pub fn terminate(&mut self) -> ExitStatus {
         signal(self.child.id(), "TERM");

@@ -71,7 +71,7 @@ fn a_key_is_shown_once_and_stored_as_its_hash() {
     let items = app.get("/v1/auth/api-keys", Cred::Jwt(&jwt)).json();
     assert!(items[0]["last_used_at"].is_string());
     // the raw key never reaches the log
-    assert!(!app.log_text().contains(raw));
+    assert!(!app.settled_log().contains(raw));
 }
 
 #[test]
