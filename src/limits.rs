@@ -149,6 +149,10 @@ impl Bucket {
     }
 }
 
+/// Buckets kept in memory before the clean ones are dropped (they are
+/// read back from the table when met again).
+const MAX_IN_MEMORY: usize = 100_000;
+
 #[derive(Default)]
 struct Slot {
     bucket: Option<Bucket>,
@@ -261,6 +265,11 @@ impl Buckets {
             }
         }
         slots.retain(|_, s| s.dirty || s.bucket.is_some_and(|b| now - b.updated_at < 86_400.0));
+        // Bounded memory under a flood from many addresses: a clean bucket is
+        // in the table, so forgetting it here loses nothing.
+        if slots.len() > MAX_IN_MEMORY {
+            slots.retain(|_, s| s.dirty);
+        }
         Ok(changed.len())
     }
 }
