@@ -172,21 +172,31 @@ fn load(conn: &rusqlite::Connection, slug: &str, published_only: bool) -> ApiRes
         .ok_or_else(ApiError::not_found)
 }
 
-/// Every post, drafts included, last updated first; paginated like every
-/// list that can grow.
-pub fn admin_list(ctx: &Ctx) -> ApiResult {
+/// A page of posts, `{items, total, limit, offset}`; `published` limits it
+/// to the public ones, newest first, else every post, last updated first.
+fn list(ctx: &Ctx, published: bool) -> ApiResult {
     let (limit, offset) = page(ctx)?;
+    let (filter, order) = if published {
+        ("WHERE status = 'published'", "published_at DESC")
+    } else {
+        ("", "updated_at DESC")
+    };
     let conn = ctx.app.pool.get()?;
     let total: i64 = conn
-        .prepare_cached("SELECT count(*) FROM blog_posts")?
+        .prepare_cached(&format!("SELECT count(*) FROM blog_posts {filter}"))?
         .query_row([], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM blog_posts ORDER BY updated_at DESC, slug LIMIT ?1 OFFSET ?2"
+        "SELECT {COLUMNS} FROM blog_posts {filter} ORDER BY {order}, slug LIMIT ?1 OFFSET ?2"
     ))?;
     let items = stmt
         .query_map([limit, offset], post_json)?
         .collect::<Result<Vec<_>, _>>()?;
     ok(json!({"items": items, "total": total, "limit": limit, "offset": offset}))
+}
+
+/// Every post, drafts included; paginated like every list that can grow.
+pub fn admin_list(ctx: &Ctx) -> ApiResult {
+    list(ctx, false)
 }
 
 pub fn create(ctx: &Ctx) -> ApiResult {
@@ -381,18 +391,7 @@ pub fn import(ctx: &Ctx) -> ApiResult {
 }
 
 pub fn public_list(ctx: &Ctx) -> ApiResult {
-    let (limit, offset) = page(ctx)?;
-    let conn = ctx.app.pool.get()?;
-    let total: i64 = conn
-        .prepare_cached("SELECT count(*) FROM blog_posts WHERE status = 'published'")?
-        .query_row([], |r| r.get(0))?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM blog_posts WHERE status = 'published' ORDER BY published_at DESC, slug LIMIT ?1 OFFSET ?2"
-    ))?;
-    let items = stmt
-        .query_map([limit, offset], post_json)?
-        .collect::<Result<Vec<_>, _>>()?;
-    ok(json!({"items": items, "total": total, "limit": limit, "offset": offset}))
+    list(ctx, true)
 }
 
 pub fn public_get(ctx: &Ctx) -> ApiResult {
