@@ -14,6 +14,16 @@ pub struct Limits {
     pub analytics_days: u32,
 }
 
+/// The plan of `u.id` as an SQL expression, `?1` being today (YYYY-MM-DD),
+/// for queries over many users; `plan_of` is the same rule for one user (a
+/// test below holds them together).
+pub const PLAN_SQL: &str = "CASE
+    WHEN EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.revoked_at IS NULL
+                 AND g.plan = 'recruiter' AND (g.expires_on IS NULL OR g.expires_on > ?1)) THEN 'recruiter'
+    WHEN EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.revoked_at IS NULL
+                 AND g.plan = 'pro' AND (g.expires_on IS NULL OR g.expires_on > ?1)) THEN 'pro'
+    ELSE 'free' END";
+
 /// A user's plan today: the best active grant, else free. Returns the plan and
 /// the date its grant ends (`None`: free, or a grant without end).
 pub fn plan_of(
@@ -118,4 +128,68 @@ pub fn required(feature: &str, plan: &str) -> crate::error::ApiError {
     crate::error::ApiError::forbidden("plan_required", &format!("This needs the {plan} plan"))
         .with_member("feature", serde_json::json!(feature))
         .with_member("required_plan", serde_json::json!(plan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{date_of, now};
+
+    #[test]
+    fn plan_sql_and_plan_of_agree() {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        c.execute_batch(crate::db::SCHEMA).unwrap();
+        let today = date_of(now());
+        let tomorrow = date_of(now() + 86_400);
+        // (user, its grants as (plan, expires_on, revoked), the plan it has)
+        type Grant<'a> = (&'a str, Option<&'a str>, bool);
+        let cases: &[(&str, &[Grant], Plan)] = &[
+            ("a", &[], Plan::Free),
+            ("b", &[("pro", None, false)], Plan::Pro),
+            (
+                "c",
+                &[
+                    ("pro", Some(&tomorrow), false),
+                    ("recruiter", Some(&today), false),
+                ],
+                Plan::Pro,
+            ),
+            (
+                "d",
+                &[("recruiter", None, true), ("pro", Some(&tomorrow), false)],
+                Plan::Pro,
+            ),
+            (
+                "e",
+                &[("pro", None, false), ("recruiter", Some(&tomorrow), false)],
+                Plan::Recruiter,
+            ),
+        ];
+        for (user, grants, want) in cases {
+            c.execute(
+                "INSERT INTO users (id, username, username_key, email, email_key, full_name, password_hash,
+                                    security_stamp, created_at, updated_at)
+                 VALUES (?1, ?1, ?1, ?1, ?1, ?1, 'x', 's', 0, 0)",
+                [user],
+            )
+            .unwrap();
+            for (i, (plan, until, revoked)) in grants.iter().enumerate() {
+                c.execute(
+                    "INSERT INTO grants (id, user_id, plan, reason, created_at, expires_on, revoked_at)
+                     VALUES (?1, ?2, ?3, 'test', 0, ?4, ?5)",
+                    rusqlite::params![format!("{user}{i}"), user, plan, until, revoked.then_some(1)],
+                )
+                .unwrap();
+            }
+            assert_eq!(plan_of(&c, user).unwrap().0, *want, "{user}");
+            let sql: String = c
+                .query_row(
+                    &format!("SELECT {PLAN_SQL} FROM users u WHERE u.id = ?2"),
+                    rusqlite::params![today, user],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(sql, want.name(), "{user}");
+        }
+    }
 }

@@ -11,16 +11,9 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::grants::user_id_of;
 use crate::http;
+use crate::plans::PLAN_SQL;
 use crate::time::{date_of, now, rfc3339};
 use crate::validate::Fields;
-
-/// The plan of `u.id` in SQL, as `plans::plan_of` computes it.
-const PLAN_SQL: &str = "CASE
-    WHEN EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.revoked_at IS NULL
-                 AND g.plan = 'recruiter' AND (g.expires_on IS NULL OR g.expires_on > ?1)) THEN 'recruiter'
-    WHEN EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.revoked_at IS NULL
-                 AND g.plan = 'pro' AND (g.expires_on IS NULL OR g.expires_on > ?1)) THEN 'pro'
-    ELSE 'free' END";
 
 fn bool_param(ctx: &Ctx, name: &str) -> ApiResult<Option<bool>> {
     match ctx.req.get_param(name).as_deref() {
