@@ -193,3 +193,29 @@ fn a_burst_of_logins_does_not_block_other_requests() {
         assert!(status == 200 || status == 503, "{status}");
     }
 }
+
+/// Under systemd (`Type=notify`) the server says READY=1 once it listens, and
+/// STOPPING=1 when asked to stop.
+#[test]
+fn systemd_hears_ready_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = Arc::new(TempDir::new());
+    let socket_path = dir.0.join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut app = spawn_in(
+        Arc::clone(&dir),
+        &[],
+        &[("NOTIFY_SOCKET", socket_path.to_str().unwrap())],
+    );
+    let mut buf = [0u8; 64];
+    let n = socket.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"READY=1");
+    // it listens by then
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+    assert!(app.terminate().success());
+    let n = socket.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"STOPPING=1");
+}
