@@ -87,9 +87,8 @@ pub fn for_caller(app: &App, caller: &Caller) -> ApiResult<Vec<Take>> {
             app.config.limits.jwt,
             None,
         )?]),
-        Via::Key { .. } => {
-            let plan = plan_of(&*app.pool.get()?, &caller.id)?.0;
-            let (minute, daily) = key_rates(app, plan);
+        Via::Key { plan, .. } => {
+            let (minute, daily) = key_rates(app, *plan);
             let first = take(app, "api_key", &format!("key:{}", caller.id), minute, None)?;
             if !first.allowed {
                 return Ok(vec![first]);

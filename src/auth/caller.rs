@@ -7,12 +7,19 @@ use rusqlite::OptionalExtension;
 use super::keys;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
-use crate::time::now;
+use crate::plans::{PLAN_SQL, Plan};
+use crate::time::{date_of, now};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Via {
     Jwt,
-    Key { id: String, prefix: String },
+    /// An API key, with its owner's plan (read in the same query: the key's
+    /// quota depends on it).
+    Key {
+        id: String,
+        prefix: String,
+        plan: Plan,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -104,13 +111,13 @@ fn by_key(app: &App, raw: &str) -> ApiResult<Caller> {
     let hash = keys::hash(raw);
     let conn = app.pool.get()?;
     let row = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT k.id, k.prefix, k.user_id, k.is_active, k.expires_at, k.last_used_at,
-                    u.username, u.is_admin, u.is_disabled
-             FROM api_keys k JOIN users u ON u.id = k.user_id
-             WHERE k.key_hash = ?1",
-        )?
-        .query_row([&hash], |r| {
+                        u.username, u.is_admin, u.is_disabled, {PLAN_SQL}
+                 FROM api_keys k JOIN users u ON u.id = k.user_id
+                 WHERE k.key_hash = ?2"
+        ))?
+        .query_row(rusqlite::params![date_of(now()), hash], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -121,11 +128,22 @@ fn by_key(app: &App, raw: &str) -> ApiResult<Caller> {
                 r.get::<_, String>(6)?,
                 r.get::<_, bool>(7)?,
                 r.get::<_, bool>(8)?,
+                r.get::<_, String>(9)?,
             ))
         })
         .optional()?;
-    let Some((id, prefix, user_id, active, expires_at, last_used, username, is_admin, disabled)) =
-        row
+    let Some((
+        id,
+        prefix,
+        user_id,
+        active,
+        expires_at,
+        last_used,
+        username,
+        is_admin,
+        disabled,
+        plan,
+    )) = row
     else {
         return Err(invalid());
     };
@@ -145,6 +163,10 @@ fn by_key(app: &App, raw: &str) -> ApiResult<Caller> {
         id: user_id,
         username,
         is_admin,
-        via: Via::Key { id, prefix },
+        via: Via::Key {
+            id,
+            prefix,
+            plan: Plan::parse(&plan).unwrap_or(Plan::Free),
+        },
     })
 }

@@ -254,3 +254,29 @@ fn limits_are_settings() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("limit-public"));
     let _ = json!({});
 }
+
+#[test]
+fn an_api_key_spends_the_quota_of_its_owners_plan() {
+    let app = spawn_with(
+        &[
+            "--plan-free-keys",
+            "2:1/h,1000/d",
+            "--plan-pro-keys",
+            "4:1/h,1000/d",
+        ],
+        &[],
+    );
+    let free = app.user("ada");
+    let free_key = app.key(&free);
+    let pro = app.user("bob");
+    app.grant("bob", "pro");
+    let pro_key = app.key(&pro);
+    let spend = |key: &str| statuses(&app, 5, |a| a.get("/v1/me/profile", Cred::Key(key)));
+    assert_eq!(spend(&free_key), [200, 200, 429, 429, 429]);
+    assert_eq!(spend(&pro_key), [200, 200, 200, 200, 429]);
+    let r = app.get("/v1/me/profile", Cred::Key(&pro_key));
+    assert_eq!(
+        r.header("RateLimit-Policy"),
+        Some("\"api_key\";q=4;w=14400")
+    );
+}
