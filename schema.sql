@@ -200,9 +200,11 @@ CREATE TABLE IF NOT EXISTS search_docs (
     user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
 ) STRICT;
 
--- The public résumé of each public, enabled profile, rendered on every
--- change (src/resume/render.rs), with strong ETags. The JSON Resume form is
--- rendered on its first read after a change (NULL until then).
+-- The public résumé of each public, enabled profile, with strong ETags
+-- (src/resume/render.rs). A write empties `json_etag`, and the next read or
+-- the background refresher renders it again (src/resume/derived.rs). The
+-- JSON Resume form is rendered on its first read after a change (NULL until
+-- then).
 CREATE TABLE IF NOT EXISTS public_renders (
     user_id         TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     json            TEXT NOT NULL,
@@ -211,9 +213,15 @@ CREATE TABLE IF NOT EXISTS public_renders (
     jsonresume_etag TEXT
 ) STRICT;
 
+-- Résumés written since their search-index row and public rendering were
+-- last brought up to date (src/resume/derived.rs).
+CREATE TABLE IF NOT EXISTS stale_resumes (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+
 -- Full-text search over public résumés, one row per user (rowid =
--- search_docs.doc), rewritten in the same transaction as every change to that
--- user's résumé. Contentless (the text lives in the tables above) and
+-- search_docs.doc), brought up to date after every change to that user's
+-- résumé, and always before a search runs (src/resume/derived.rs). Contentless (the text lives in the tables above) and
 -- column-level detail: the least written per change that still ranks by
 -- column.
 CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(

@@ -69,7 +69,7 @@ pub fn run(config: &Config, args: &[String]) -> Result<String, String> {
     let make_admin = flags > 0;
     let (words, opts) = options(&args, &["expires-on", "reason", "full-name"])?;
     let pool = crate::db::open(&config.db, 2)?;
-    let write = |f: &dyn Fn(&rusqlite::Transaction) -> crate::error::ApiResult<String>| {
+    let write = |f: &(dyn Fn(&rusqlite::Connection) -> crate::error::ApiResult<String> + Sync)| {
         crate::db::write(&pool, |tx| f(tx)).map_err(problem)
     };
     match words.as_slice() {

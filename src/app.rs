@@ -26,7 +26,19 @@ pub struct App {
     pub in_flight: AtomicUsize,
     pub counters: Arc<Counters>,
     pub buckets: Arc<Buckets>,
-    flusher: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
+    flusher: Mutex<Option<Background>>,
+    refresher: Mutex<Option<Background>>,
+}
+
+/// A background thread and the flag that tells it to stop.
+type Background = (Arc<AtomicBool>, JoinHandle<()>);
+
+fn stop(slot: &Mutex<Option<Background>>) {
+    if let Some((stop, handle)) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        stop.store(true, Ordering::SeqCst);
+        handle.thread().unpark();
+        let _ = handle.join();
+    }
 }
 
 const FLUSH_EVERY: Duration = Duration::from_secs(1);
@@ -37,23 +49,18 @@ fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets) {
     if let Err(e) = counters.flush(pool) {
         log::line(&format!("counters not written yet: {e}"));
     }
-    let written = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-        let _turn = db::writer();
-        buckets
-            .flush(&mut conn, crate::quota::clock())
-            .map_err(|e| e.to_string())
-    });
-    if let Err(e) = written {
-        log::line(&format!("rate-limit buckets not written yet: {e}"));
+    let now = crate::quota::clock();
+    match db::write(pool, |tx| Ok(buckets.write_dirty(tx, now)?)) {
+        Ok(written) => buckets.written(&written, now),
+        Err(e) => log::line(&format!(
+            "rate-limit buckets not written yet: {}",
+            e.cause.as_deref().unwrap_or(&e.detail)
+        )),
     }
 }
 
 /// Flushes every second until told to stop.
-fn spawn_flusher(
-    pool: Pool,
-    counters: Arc<Counters>,
-    buckets: Arc<Buckets>,
-) -> (Arc<AtomicBool>, JoinHandle<()>) {
+fn spawn_flusher(pool: Pool, counters: Arc<Counters>, buckets: Arc<Buckets>) -> Background {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let handle = std::thread::spawn(move || {
@@ -68,16 +75,8 @@ fn spawn_flusher(
 impl Drop for App {
     /// The last flush: counters and buckets changed since the previous one are written.
     fn drop(&mut self) {
-        if let Some((stop, handle)) = self
-            .flusher
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-        {
-            stop.store(true, Ordering::SeqCst);
-            handle.thread().unpark();
-            let _ = handle.join();
-        }
+        stop(&self.refresher);
+        stop(&self.flusher);
         flush(&self.pool, &self.counters, &self.buckets);
     }
 }
@@ -94,7 +93,9 @@ impl App {
         let counters = Arc::new(Counters::default());
         let buckets = Arc::new(Buckets::default());
         let flusher = spawn_flusher(pool.clone(), Arc::clone(&counters), Arc::clone(&buckets));
+        let refresher = crate::resume::derived::spawn_refresher(pool.clone());
         Ok(App {
+            refresher: Mutex::new(Some(refresher)),
             counters,
             buckets,
             flusher: Mutex::new(Some(flusher)),
@@ -110,7 +111,6 @@ impl App {
 /// The JWT secret generated on first start and kept in the database, so a
 /// fresh install needs no configuration and restarts keep tokens valid.
 fn stored_secret(pool: &Pool) -> Result<Vec<u8>, String> {
-    let conn = pool.get().map_err(|e| e.to_string())?;
     let read = |conn: &rusqlite::Connection| {
         conn.query_row(
             "SELECT value FROM settings WHERE name = 'jwt_secret'",
@@ -119,16 +119,16 @@ fn stored_secret(pool: &Pool) -> Result<Vec<u8>, String> {
         )
         .optional()
     };
-    if let Some(s) = read(&conn).map_err(|e| e.to_string())? {
-        return Ok(s.into_bytes());
-    }
-    conn.execute(
-        "INSERT OR IGNORE INTO settings (name, value) VALUES ('jwt_secret', ?1)",
-        [random_base62(64)],
-    )
-    .map_err(|e| e.to_string())?;
-    read(&conn)
-        .map_err(|e| e.to_string())?
-        .map(String::into_bytes)
-        .ok_or_else(|| "cannot keep the JWT secret".to_string())
+    db::write(pool, |tx| {
+        if read(tx)?.is_none() {
+            tx.execute(
+                "INSERT INTO settings (name, value) VALUES ('jwt_secret', ?1)",
+                [random_base62(64)],
+            )?;
+        }
+        Ok(read(tx)?)
+    })
+    .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone()))?
+    .map(String::into_bytes)
+    .ok_or_else(|| "cannot keep the JWT secret".to_string())
 }

@@ -62,11 +62,7 @@ impl Counters {
             return Ok(0);
         }
         let n = batch.values().map(HashMap::len).sum();
-        let written = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-            let _turn = crate::db::writer();
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(|e| e.to_string())?;
+        let written = crate::db::write(pool, |tx| {
             {
                 let mut stmt = tx
                     .prepare_cached(
@@ -77,17 +73,16 @@ impl Counters {
                            api_requests = api_requests + excluded.api_requests,
                            asks = asks + excluded.asks,
                            mcp_exposures = mcp_exposures + excluded.mcp_exposures",
-                    )
-                    .map_err(|e| e.to_string())?;
+                    )?;
                 for (day, users) in &batch {
                     for (user, c) in users {
-                        stmt.execute(params![user, day, c.0[0], c.0[1], c.0[2], c.0[3]])
-                            .map_err(|e| e.to_string())?;
+                        stmt.execute(params![user, day, c.0[0], c.0[1], c.0[2], c.0[3]])?;
                     }
                 }
             }
-            tx.commit().map_err(|e| e.to_string())
-        });
+            Ok(())
+        })
+        .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone()));
         if let Err(e) = written {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             for (day, users) in batch {

@@ -2,16 +2,42 @@
 //! schema applied at every start.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 
 use crate::error::ApiResult;
 
-pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
+
+mod writer;
+
+/// The database: a pool of reading connections, and the one connection every
+/// write goes through (`write`, and `writer.rs` for how).
+#[derive(Clone)]
+pub struct Pool {
+    readers: r2d2::Pool<SqliteConnectionManager>,
+    writer: Arc<writer::Writer>,
+}
+
+impl Pool {
+    /// A connection for reading; writes go through `write`.
+    pub fn get(&self) -> Result<Conn, r2d2::Error> {
+        self.readers.get()
+    }
+
+    /// Whether a write is waiting for its turn: background work yields to it.
+    pub fn writes_waiting(&self) -> bool {
+        self.writer.waiting()
+    }
+
+    /// Runs `f` on the writing connection between two writes.
+    pub fn with_writer<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
+        self.writer.exclusive(f)
+    }
+}
 
 pub const SCHEMA: &str = include_str!("../schema.sql");
 
@@ -47,12 +73,17 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
     first
         .execute_batch(SCHEMA)
         .map_err(|e| format!("cannot apply schema.sql: {e}"))?;
-    drop(first);
+    // The writer's cache may grow to 8 MiB: writes touch index pages all
+    // over the file, and this cache, unlike the readers', stays valid.
+    first
+        .execute_batch("PRAGMA cache_size = -8192;")
+        .map_err(|e| e.to_string())?;
+    first.set_prepared_statement_cache_capacity(256);
 
     let manager = SqliteConnectionManager::file(path)
         .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .with_init(|c| configure(c));
-    r2d2::Pool::builder()
+    let readers = r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(1))
         // a SQLite file connection does not go stale; checking each checkout
@@ -60,30 +91,22 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
         .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
-        .map_err(|e| format!("cannot open a connection pool: {e}"))
+        .map_err(|e| format!("cannot open a connection pool: {e}"))?;
+    Ok(Pool {
+        readers,
+        writer: Arc::new(writer::Writer::new(first)),
+    })
 }
 
-/// Writers queue here, in the process, before they ask SQLite for its write
-/// lock: SQLite's busy handler waits by sleeping whole milliseconds, a mutex
-/// hands over in microseconds.
-static WRITER: Mutex<()> = Mutex::new(());
-
-pub fn writer() -> MutexGuard<'static, ()> {
-    WRITER.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Runs `f` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up
-/// front, so a read-then-write never fails half way on a lock upgrade.
-pub fn write<T>(
+/// Runs `f` as one all-or-nothing write, in a `BEGIN IMMEDIATE`
+/// transaction (so a read-then-write never fails half way on a lock
+/// upgrade), and returns once it is committed. Writes queued at the same
+/// moment share the transaction, each in a savepoint of its own.
+pub fn write<T: Send>(
     pool: &Pool,
-    f: impl FnOnce(&rusqlite::Transaction) -> ApiResult<T>,
+    f: impl FnOnce(&rusqlite::Connection) -> ApiResult<T> + Send,
 ) -> ApiResult<T> {
-    let mut conn = pool.get()?;
-    let _turn = writer();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let out = f(&tx)?;
-    tx.commit()?;
-    Ok(out)
+    pool.writer.write(f)
 }
 
 /// Folds the WAL back into the main file and truncates it.

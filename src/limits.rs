@@ -232,10 +232,15 @@ impl Buckets {
             .map_or(rate.burst, |b| b.peek(rate, now)))
     }
 
-    /// Writes the changed buckets to the table in one transaction, and forgets
-    /// (in memory) those not touched for a day. On failure nothing is marked
-    /// clean, so the next flush tries again.
-    pub fn flush(&self, conn: &mut rusqlite::Connection, now: f64) -> rusqlite::Result<usize> {
+    /// Writes the changed buckets to the table (in the caller's
+    /// transaction) and sweeps old ones; returns what was written, for
+    /// `written` once the transaction is committed. Until then nothing is
+    /// marked clean, so a failed flush is tried again next time.
+    pub fn write_dirty(
+        &self,
+        conn: &rusqlite::Connection,
+        now: f64,
+    ) -> rusqlite::Result<Vec<(String, Bucket)>> {
         let changed: Vec<(String, Bucket)> = self
             .lock()
             .iter()
@@ -243,21 +248,23 @@ impl Buckets {
             .filter_map(|(k, s)| s.bucket.map(|b| (k.clone(), b)))
             .collect();
         if !changed.is_empty() {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            {
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO buckets (key, tokens, updated_at) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
-                )?;
-                for (key, b) in &changed {
-                    upsert.execute(params![key, b.tokens, b.updated_at])?;
-                }
+            let mut upsert = conn.prepare_cached(
+                "INSERT INTO buckets (key, tokens, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
+            )?;
+            for (key, b) in &changed {
+                upsert.execute(params![key, b.tokens, b.updated_at])?;
             }
-            sweep(&tx, now)?;
-            tx.commit()?;
+            sweep(conn, now)?;
         }
+        Ok(changed)
+    }
+
+    /// Marks the buckets `write_dirty` wrote clean (unless they changed
+    /// since), and forgets, in memory, those not touched for a day.
+    pub fn written(&self, changed: &[(String, Bucket)], now: f64) {
         let mut slots = self.lock();
-        for (key, written) in &changed {
+        for (key, written) in changed {
             if let Some(slot) = slots.get_mut(key)
                 && slot.bucket == Some(*written)
             {
@@ -270,7 +277,6 @@ impl Buckets {
         if slots.len() > MAX_IN_MEMORY {
             slots.retain(|_, s| s.dirty);
         }
-        Ok(changed.len())
     }
 }
 
@@ -374,9 +380,16 @@ mod tests {
         assert_eq!(b.peek(&c, "other", rate, t0).unwrap(), 3.0);
     }
 
+    /// What the server's flusher does, on one connection.
+    fn flush(b: &Buckets, c: &rusqlite::Connection, now: f64) -> usize {
+        let written = b.write_dirty(c, now).unwrap();
+        b.written(&written, now);
+        written.len()
+    }
+
     #[test]
     fn buckets_survive_in_the_table() {
-        let mut c = db();
+        let c = db();
         let rate = Rate {
             burst: 2.0,
             per_sec: 0.001,
@@ -388,12 +401,8 @@ mod tests {
         first
             .take("k", rate, 10.0, || Ok::<_, rusqlite::Error>(&c))
             .unwrap();
-        assert_eq!(first.flush(&mut c, 10.0).unwrap(), 1);
-        assert_eq!(
-            first.flush(&mut c, 10.0).unwrap(),
-            0,
-            "nothing changed since"
-        );
+        assert_eq!(flush(&first, &c, 10.0), 1);
+        assert_eq!(flush(&first, &c, 10.0), 0, "nothing changed since");
         // a new process finds the bucket empty
         let second = Buckets::default();
         assert_eq!(
@@ -456,7 +465,7 @@ mod tests {
 
     #[test]
     fn sweeps_old_buckets() {
-        let mut c = db();
+        let c = db();
         let b = Buckets::default();
         let rate = Rate {
             burst: 1.0,
@@ -464,10 +473,10 @@ mod tests {
         };
         b.take("old", rate, 0.0, || Ok::<_, rusqlite::Error>(&c))
             .unwrap();
-        b.flush(&mut c, 0.0).unwrap();
+        flush(&b, &c, 0.0);
         b.take("new", rate, 500_000.0, || Ok::<_, rusqlite::Error>(&c))
             .unwrap();
-        b.flush(&mut c, 500_000.0).unwrap();
+        flush(&b, &c, 500_000.0);
         let n: i64 = c
             .query_row("SELECT count(*) FROM buckets", [], |r| r.get(0))
             .unwrap();

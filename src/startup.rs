@@ -20,6 +20,13 @@ use crate::{db, log, server};
 
 const DRAIN: Duration = Duration::from_secs(10);
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// How often the checkpointer looks at the WAL's size.
+const CHECKPOINT_LOOK: Duration = Duration::from_millis(100);
+/// A WAL this big is checkpointed at once, not at the next second.
+const WAL_SOON: u64 = 8 << 20;
+/// Past this many frames not yet restarted from, the WAL is folded in while
+/// writes wait, so the next write starts it over (see `checkpoint_once`).
+const WAL_FORCE_FRAMES: i64 = 16 * 1024;
 
 pub fn serve(config: Config) -> Result<(), String> {
     // glibc gives each thread that allocates an arena of its own, up to eight
@@ -43,7 +50,7 @@ pub fn serve(config: Config) -> Result<(), String> {
         )
     })?;
     let app = Arc::new(App::new(config)?);
-    let checkpointer = Checkpointer::start(&db_path)?;
+    let checkpointer = Checkpointer::start(&db_path, &app.pool)?;
     let handler_app = Arc::clone(&app);
     let server = rouille::Server::new(app.config.bind, move |req| {
         server::handle(&handler_app, req)
@@ -91,13 +98,17 @@ pub fn serve(config: Config) -> Result<(), String> {
 /// Folds the WAL into the database file about once a second after writes, so
 /// an acknowledged write reaches the database file itself within ~2 s and a
 /// plain copy of that file, taken while the server is idle, holds everything.
+///
+/// It is the only checkpointer while the server runs: SQLite's automatic
+/// checkpoint would run inside a commit, with its fsyncs, while every other
+/// write waits. Here the copying and syncing run beside the writes.
 struct Checkpointer {
     stop: Option<mpsc::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Checkpointer {
-    fn start(db: &Path) -> Result<Checkpointer, String> {
+    fn start(db: &Path, pool: &db::Pool) -> Result<Checkpointer, String> {
         let conn = Connection::open_with_flags(
             db,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -108,18 +119,24 @@ impl Checkpointer {
         conn.busy_timeout(Duration::ZERO)
             .map_err(|e| e.to_string())?;
         let wal = sibling(db, "-wal");
+        pool.with_writer(|c| c.execute_batch("PRAGMA wal_autocheckpoint = 0"))
+            .map_err(|e| e.to_string())?;
+        let pool = pool.clone();
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("checkpoint".into())
             .spawn(move || {
                 let mut last_error = String::new();
-                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                let mut last = Instant::now();
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_LOOK) {
                     // An empty (or absent) -wal means nothing was written
                     // since the last full checkpoint, which truncates it.
-                    if std::fs::metadata(&wal).map_or(0, |m| m.len()) == 0 {
+                    let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+                    if size == 0 || (size < WAL_SOON && last.elapsed() < CHECKPOINT_EVERY) {
                         continue;
                     }
-                    match checkpoint_once(&conn) {
+                    last = Instant::now();
+                    match checkpoint_once(&conn, &pool) {
                         Ok(()) => last_error.clear(),
                         Err(e) => {
                             let e = e.to_string();
@@ -148,7 +165,7 @@ impl Drop for Checkpointer {
     }
 }
 
-fn checkpoint_once(conn: &Connection) -> rusqlite::Result<()> {
+fn checkpoint_once(conn: &Connection, pool: &db::Pool) -> rusqlite::Result<()> {
     // PASSIVE copies what it can without ever blocking a writer.
     let (busy, wal_frames, copied): (i64, i64, i64) =
         conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
@@ -159,6 +176,14 @@ fn checkpoint_once(conn: &Connection) -> rusqlite::Result<()> {
     // the empty -wal then tells the next rounds there is nothing to do.
     if busy == 0 && wal_frames == copied {
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    } else if wal_frames > WAL_FORCE_FRAMES {
+        // Under a steady stream of writes the WAL is never all copied when
+        // the next write starts, so it never starts over and keeps growing.
+        // Between two writes, copy the rest (little, after the PASSIVE
+        // above): the next write then starts the WAL over, unless a reader
+        // still uses it (then the next round tries again). Waiting for
+        // readers here would hold up every write.
+        pool.with_writer(|w| w.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())))?;
     }
     Ok(())
 }

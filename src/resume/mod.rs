@@ -1,6 +1,7 @@
 //! A user's whole résumé: profile, the five sections and what a JSON Resume
 //! import kept verbatim; and `changed`, which every write calls.
 
+pub mod derived;
 pub mod jsonresume;
 pub mod presentation;
 pub mod profile;
@@ -69,12 +70,14 @@ fn extras(
     Ok(row.map_or_else(Default::default, |(b, s)| (parse(&b), parse(&s))))
 }
 
-/// Called in the transaction of every write to a résumé: the search index
-/// row and the stored public rendering are rewritten, so both are always in
-/// step with the data. Returns the résumé as it now is.
-pub fn changed(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<Resume> {
-    let resume = Resume::load(conn, user_id)?;
-    search::refresh(conn, &resume)?;
-    render::store(conn, &resume, resume.disabled)?;
-    Ok(resume)
+/// Called in the transaction of every write to a résumé: its search-index
+/// row and public rendering are brought up to date after it (`derived`).
+pub fn changed(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()> {
+    derived::mark(conn, user_id)
+}
+
+/// `changed`, for a write to section rows only, which cannot change whether
+/// the profile is public.
+pub fn rows_changed(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()> {
+    derived::mark_stale(conn, user_id)
 }

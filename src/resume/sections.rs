@@ -262,11 +262,13 @@ impl Section {
             .join(", ")
     }
 
-    pub fn select_sql(&self) -> String {
+    /// Rows of owner `?1` (and, with `one`, only the row of id `?2`).
+    pub fn select_sql(&self, one: bool) -> String {
         format!(
-            "SELECT id, position, created_at, updated_at, extra, {} FROM {} WHERE user_id = ?1 ORDER BY position, created_at, rowid",
+            "SELECT id, position, created_at, updated_at, extra, {} FROM {} WHERE user_id = ?1{} ORDER BY position, created_at, rowid",
             self.columns(),
-            self.name
+            self.name,
+            if one { " AND id = ?2" } else { "" }
         )
     }
 
@@ -331,8 +333,27 @@ impl Section {
 
     /// Every row of one owner, in position order.
     pub fn load(&self, conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<Vec<Row>> {
-        let mut stmt = conn.prepare_cached(&self.select_sql())?;
-        let rows = stmt.query_map([user_id], |r| {
+        self.query(conn, false, &[&user_id])
+    }
+
+    /// One row of one owner: `None` for another owner's row, like an unknown one.
+    pub fn load_one(
+        &self,
+        conn: &rusqlite::Connection,
+        user_id: &str,
+        id: &str,
+    ) -> rusqlite::Result<Option<Row>> {
+        Ok(self.query(conn, true, &[&user_id, &id])?.pop())
+    }
+
+    fn query(
+        &self,
+        conn: &rusqlite::Connection,
+        one: bool,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> rusqlite::Result<Vec<Row>> {
+        let mut stmt = conn.prepare_cached(&self.select_sql(one))?;
+        let rows = stmt.query_map(args, |r| {
             Ok(Row {
                 id: r.get(0)?,
                 position: r.get(1)?,

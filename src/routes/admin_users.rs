@@ -275,7 +275,10 @@ pub fn password_reset(ctx: &Ctx) -> ApiResult {
 }
 
 /// `{documents, public_profiles, in_sync, last_rebuilt_at}`.
+/// Résumés written a moment ago are indexed first, as before a search, so
+/// the status describes what a search sees.
 pub fn index_status(ctx: &Ctx) -> ApiResult {
+    crate::resume::derived::catch_up(&ctx.app.pool, false)?;
     let conn = ctx.app.pool.get()?;
     ok(index_json(&conn)?)
 }
@@ -287,6 +290,8 @@ fn index_json(conn: &rusqlite::Connection) -> ApiResult<Value> {
     let documents = one("SELECT count(*) FROM search_index")?;
     let users = one("SELECT count(*) FROM users")?;
     let joined = one("SELECT count(*) FROM search_index s JOIN search_docs d ON d.doc = s.rowid")?;
+    // résumés written a moment ago whose rows are not rewritten yet
+    let stale = one("SELECT count(*) FROM stale_resumes")?;
     let last: Option<String> = conn
         .prepare_cached("SELECT value FROM settings WHERE name = 'search_rebuilt_at'")?
         .query_row([], |r| r.get(0))
@@ -296,7 +301,7 @@ fn index_json(conn: &rusqlite::Connection) -> ApiResult<Value> {
         "public_profiles": one(
             "SELECT count(*) FROM users u JOIN profiles p ON p.user_id = u.id WHERE p.is_public = 1 AND u.is_disabled = 0"
         )?,
-        "in_sync": documents == users && joined == documents,
+        "in_sync": documents == users && joined == documents && stale == 0,
         "last_rebuilt_at": last,
     }))
 }
@@ -312,7 +317,7 @@ pub fn index_rebuild(ctx: &Ctx) -> ApiResult {
             .collect::<Result<_, _>>()?;
         for id in &ids {
             // the index row, and the public rendering while at it
-            crate::resume::changed(tx, id)?;
+            crate::resume::derived::refresh(tx, id)?;
         }
         tx.prepare_cached(
             "INSERT INTO settings (name, value) VALUES ('search_rebuilt_at', ?1)

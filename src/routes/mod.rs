@@ -18,8 +18,8 @@ mod public;
 mod resume;
 mod sections;
 
-use std::cell::RefCell;
 use std::net::IpAddr;
+use std::sync::Mutex;
 
 use rouille::{Request, Response};
 use serde_json::Value;
@@ -158,7 +158,9 @@ pub struct Ctx<'a> {
     pub caller: Option<Caller>,
     pub ip: IpAddr,
     /// The buckets this request spent, for the `RateLimit` headers.
-    pub takes: RefCell<Vec<Take>>,
+    /// A Mutex, not a RefCell: a write's closure, which may borrow the
+    /// context, can run on another request's thread (`db::write`).
+    pub takes: Mutex<Vec<Take>>,
 }
 
 impl Ctx<'_> {
@@ -190,7 +192,7 @@ impl Ctx<'_> {
     pub fn limit(&self, policy: &'static str, key: &str, rate: Rate) -> ApiResult<()> {
         let t = quota::take(self.app, policy, key, rate, None)?;
         let refused = (!t.allowed).then(|| quota::refused(&t));
-        self.takes.borrow_mut().push(t);
+        self.takes.lock().unwrap_or_else(|e| e.into_inner()).push(t);
         refused.map_or(Ok(()), Err)
     }
 }
@@ -274,10 +276,11 @@ pub fn dispatch(app: &App, req: &Request) -> Outcome {
         params,
         caller,
         ip,
-        takes: RefCell::new(takes),
+        takes: Mutex::new(takes),
     };
     let result = (route.handler)(&ctx);
-    (result, ctx.caller, ctx.takes.into_inner())
+    let takes = ctx.takes.into_inner().unwrap_or_else(|e| e.into_inner());
+    (result, ctx.caller, takes)
 }
 
 fn admit(app: &App, req: &Request, access: Access) -> ApiResult<Option<Caller>> {

@@ -14,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::resume::search::{self, Filters};
 use crate::resume::sections;
-use crate::resume::{presentation, render};
+use crate::resume::{derived, presentation, render};
 
 /// The owner of a public profile, or the 404 an unknown user gets too.
 fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
@@ -30,24 +30,33 @@ fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
 /// The stored rendering: its owner, body and ETag.
 fn rendering(ctx: &Ctx, username: &str, format: &str) -> ApiResult<(String, String, String)> {
     let conn = ctx.app.pool.get()?;
-    let (user_id, body, etag): (String, Option<String>, Option<String>) = conn
+    let (user_id, body, etag, stale): (String, Option<String>, Option<String>, bool) = conn
         .prepare_cached(
             "SELECT u.id, CASE WHEN ?2 = 'jsonresume' THEN r.jsonresume ELSE r.json END,
-                    CASE WHEN ?2 = 'jsonresume' THEN r.jsonresume_etag ELSE r.json_etag END
+                    CASE WHEN ?2 = 'jsonresume' THEN r.jsonresume_etag ELSE r.json_etag END,
+                    EXISTS (SELECT 1 FROM stale_resumes s WHERE s.user_id = u.id)
              FROM users u JOIN public_renders r ON r.user_id = u.id
              WHERE u.username_key = ?1 AND u.is_disabled = 0",
         )?
         .query_row(params![username.to_ascii_lowercase(), format], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?
         .ok_or_else(ApiError::not_found)?;
     drop(conn);
     match (body, etag) {
-        (Some(b), Some(e)) => Ok((user_id, b, e)),
-        // the JSON Resume form after a change: render it once
+        (Some(b), Some(e)) if !stale => Ok((user_id, b, e)),
+        // written since it was last rendered (or the JSON Resume form not
+        // rendered yet): render it now
         _ => {
-            let (b, e) = db::write(&ctx.app.pool, |tx| Ok(render::jsonresume(tx, &user_id)?))?;
+            let (b, e) = db::write(&ctx.app.pool, |tx| {
+                let json = derived::public_json(tx, &user_id)?;
+                if format == "jsonresume" && json.is_some() {
+                    return Ok(Some(render::jsonresume(tx, &user_id)?));
+                }
+                Ok(json)
+            })?
+            .ok_or_else(ApiError::not_found)?;
             Ok((user_id, b, e))
         }
     }
@@ -161,6 +170,10 @@ pub fn search(ctx: &Ctx) -> ApiResult {
         }
     }
     let conn = ctx.app.pool.get()?;
+    // résumés written a moment ago are indexed before anyone searches
+    if derived::pending(&conn)? {
+        derived::catch_up(&ctx.app.pool, false)?;
+    }
     let (hits, total) = search::search(&conn, &filters)?;
     let items: Vec<Value> = hits
         .into_iter()

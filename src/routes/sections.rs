@@ -64,10 +64,14 @@ fn check_skill_name(
         .as_str()
         .unwrap_or_default()
         .to_lowercase();
-    let mut stmt = tx.prepare_cached("SELECT id, name FROM skills WHERE user_id = ?1")?;
-    let mut rows = stmt.query([user_id])?;
+    // names only (and rowids), so the (user_id, name) index answers alone
+    let mut stmt = tx.prepare_cached(
+        "SELECT name FROM skills WHERE user_id = ?1
+           AND rowid IS NOT (SELECT rowid FROM skills WHERE id = ?2)",
+    )?;
+    let mut rows = stmt.query(params![user_id, except])?;
     while let Some(r) = rows.next()? {
-        if r.get::<_, String>(0)? != except && r.get::<_, String>(1)?.to_lowercase() == name {
+        if r.get_ref(0)?.as_str().unwrap_or_default().to_lowercase() == name {
             return Err(ApiError::conflict(
                 "duplicate_skill",
                 "You already list a skill by that name",
@@ -77,23 +81,11 @@ fn check_skill_name(
     Ok(())
 }
 
-/// A row of the résumé just written, in its API shape.
-fn row_of(s: &Section, r: &resume::Resume, id: &str) -> ApiResult<Value> {
-    let row = r
-        .rows(s.name)
-        .iter()
-        .find(|r| r.id == id)
-        .ok_or_else(ApiError::not_found)?;
-    Ok(s.row_json(row, false))
-}
-
 fn row_answer(tx: &rusqlite::Connection, s: &Section, user_id: &str, id: &str) -> ApiResult<Value> {
-    let rows = s.load(tx, user_id)?;
-    let row = rows
-        .iter()
-        .find(|r| r.id == id)
+    let row = s
+        .load_one(tx, user_id, id)?
         .ok_or_else(ApiError::not_found)?;
-    Ok(s.row_json(row, false))
+    Ok(s.row_json(&row, false))
 }
 
 pub fn create(ctx: &Ctx) -> ApiResult {
@@ -127,7 +119,8 @@ pub fn create(ctx: &Ctx) -> ApiResult {
         args.extend(s.to_sql(&cells));
         tx.prepare_cached(&s.insert_sql())?
             .execute(rusqlite::params_from_iter(args))?;
-        row_of(s, &resume::changed(tx, user_id)?, &id)
+        resume::rows_changed(tx, user_id)?;
+        row_answer(tx, s, user_id, &id)
     })?;
     Ok(http::created(&format!("/v1/me/{}/{id}", s.name), &body))
 }
@@ -159,7 +152,8 @@ pub fn replace(ctx: &Ctx) -> ApiResult {
         args.extend(s.to_sql(&cells));
         tx.prepare_cached(&s.update_sql())?
             .execute(rusqlite::params_from_iter(args))?;
-        row_of(s, &resume::changed(tx, user_id)?, id)
+        resume::rows_changed(tx, user_id)?;
+        row_answer(tx, s, user_id, id)
     })?;
     ok(body)
 }
@@ -177,7 +171,7 @@ pub fn delete(ctx: &Ctx) -> ApiResult {
         if n == 0 {
             return Err(ApiError::not_found());
         }
-        resume::changed(tx, user_id)?;
+        resume::rows_changed(tx, user_id)?;
         Ok(())
     })?;
     Ok(http::no_content())

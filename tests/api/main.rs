@@ -17,3 +17,4 @@ mod profile;
 mod public;
 mod resume;
 mod sections;
+mod writes;

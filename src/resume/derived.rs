@@ -1,0 +1,158 @@
+//! What is derived from a résumé, its search-index row and its public
+//! rendering, is brought up to date after a write rather than inside it.
+//!
+//! A write only marks the résumé stale (`mark`): one row in
+//! `stale_resumes`. Then, whichever comes first:
+//! - a public read of a stale résumé renders it on the spot;
+//! - a search first brings every stale index row up to date;
+//! - the background refresher does both within a fraction of a second, many
+//!   résumés per transaction (one FTS segment and one commit for all of them,
+//!   and a résumé written ten times in that while is rendered once).
+//!
+//! So no reader ever sees an older résumé than the last acknowledged write,
+//! and a write costs a few row updates instead of a re-render and re-index.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::OptionalExtension;
+
+use super::{Resume, render, search};
+use crate::db::{self, Pool};
+use crate::error::ApiResult;
+use crate::log;
+
+/// Résumés brought up to date per write: enough to share one commit and one
+/// index segment, few enough that a request waiting for the write lock
+/// waits a few milliseconds at most.
+const BATCH: usize = 8;
+const EVERY: Duration = Duration::from_millis(200);
+
+/// Called in the transaction of every write to a résumé.
+pub fn mark(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()> {
+    let visible: bool = conn
+        .prepare_cached(
+            "SELECT p.is_public = 1 AND u.is_disabled = 0
+             FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = ?1",
+        )?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false);
+    // The rendering row says who is public; its content is not read while
+    // the résumé is stale, so it is left alone (rewriting a 6 KB row on every
+    // write would cost more than the rest of the write).
+    if visible {
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO public_renders (user_id, json, json_etag) VALUES (?1, '', '')",
+        )?
+        .execute([user_id])?;
+    } else {
+        conn.prepare_cached("DELETE FROM public_renders WHERE user_id = ?1")?
+            .execute([user_id])?;
+    }
+    mark_stale(conn, user_id)
+}
+
+/// `mark`, when whether the profile is public cannot have changed.
+pub fn mark_stale(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO stale_resumes (user_id) VALUES (?1)")?
+        .execute([user_id])?;
+    Ok(())
+}
+
+/// Brings one résumé's index row and rendering up to date. Returns it.
+pub fn refresh(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<Resume> {
+    let resume = Resume::load(conn, user_id)?;
+    search::refresh(conn, &resume)?;
+    render::store(conn, &resume, resume.disabled)?;
+    conn.prepare_cached("DELETE FROM stale_resumes WHERE user_id = ?1")?
+        .execute([user_id])?;
+    Ok(resume)
+}
+
+/// The public JSON rendering and its ETag, rendered now if the résumé is
+/// stale; `None` once the profile is no longer public. Runs in a write
+/// transaction, so no write slips between the rendering and the keeping.
+pub fn public_json(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
+    if is_stale(conn, user_id)? {
+        refresh(conn, user_id)?;
+    }
+    conn.prepare_cached("SELECT json, json_etag FROM public_renders WHERE user_id = ?1")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+fn is_stale(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM stale_resumes WHERE user_id = ?1)")?
+        .query_row([user_id], |r| r.get(0))
+}
+
+/// Whether any résumé waits for its index row or rendering.
+pub fn pending(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM stale_resumes)")?
+        .query_row([], |r| r.get(0))
+}
+
+/// Brings every stale résumé up to date, a batch per write. Returns how
+/// many were refreshed. With `yielding`, stops as soon as a request's write
+/// is waiting: background work never holds up a request.
+pub fn catch_up(pool: &Pool, yielding: bool) -> ApiResult<usize> {
+    let mut done = 0;
+    loop {
+        if yielding && pool.writes_waiting() {
+            return Ok(done);
+        }
+        let n = db::write(pool, |tx| {
+            let ids: Vec<String> = tx
+                .prepare_cached("SELECT user_id FROM stale_resumes LIMIT ?1")?
+                .query_map([BATCH as i64], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in &ids {
+                refresh(tx, id)?;
+            }
+            Ok(ids.len())
+        })?;
+        done += n;
+        if n < BATCH {
+            return Ok(done);
+        }
+    }
+}
+
+/// Runs `catch_up` every 200 ms while anything is stale, until stopped.
+/// Under a steady storm of writes it mostly yields; readers still get fresh
+/// résumés, rendered on demand, and a search indexes what it needs first.
+pub fn spawn_refresher(pool: Pool) -> (Arc<AtomicBool>, JoinHandle<()>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let handle = std::thread::spawn(move || {
+        let mut last_error = String::new();
+        while !flag.load(Ordering::SeqCst) {
+            std::thread::park_timeout(EVERY);
+            let stale = pool
+                .get()
+                .map_err(|e| e.to_string())
+                .and_then(|c| pending(&c).map_err(|e| e.to_string()));
+            let result = match stale {
+                Ok(true) => catch_up(&pool, true)
+                    .map(drop)
+                    .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone())),
+                other => other.map(drop),
+            };
+            match result {
+                Ok(()) => last_error.clear(),
+                Err(e) if e != last_error => {
+                    log::line(&format!("background refresh of résumés failed: {e}"));
+                    last_error = e;
+                }
+                Err(_) => {}
+            }
+        }
+    });
+    (stop, handle)
+}
