@@ -52,7 +52,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -256;",
+         PRAGMA cache_size = -128;",
     )?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(())
@@ -76,7 +76,7 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
     // The writer's cache may grow to 8 MiB: writes touch index pages all
     // over the file, and this cache, unlike the readers', stays valid.
     first
-        .execute_batch("PRAGMA cache_size = -8192;")
+        .execute_batch("PRAGMA cache_size = -2048;")
         .map_err(|e| e.to_string())?;
     first.set_prepared_statement_cache_capacity(256);
 

@@ -18,6 +18,7 @@ pub mod grants;
 pub mod http;
 pub mod limits;
 pub mod log;
+pub mod malloc;
 pub mod openapi;
 pub mod plans;
 pub mod quota;

@@ -29,16 +29,7 @@ const WAL_SOON: u64 = 8 << 20;
 const WAL_FORCE_FRAMES: i64 = 16 * 1024;
 
 pub fn serve(config: Config) -> Result<(), String> {
-    // glibc gives each thread that allocates an arena of its own, up to eight
-    // per core; with a thread per connection that multiplies the resident
-    // memory for nothing. Two arenas are plenty for short requests.
-    // (glibc's own MALLOC_ARENA_MAX, when set, still has the last word)
-    #[cfg(target_env = "gnu")]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
-        }
-    }
+    crate::malloc::tune();
     let db_path = config.db.clone();
     let threads = config.threads;
     // Taken before the first connection and dropped after the last one

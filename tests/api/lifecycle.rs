@@ -219,3 +219,43 @@ fn systemd_hears_ready_and_stopping() {
     let n = socket.recv(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"STOPPING=1");
 }
+
+/// The server turns glibc's per-thread malloc caches off (it executes itself
+/// again with `GLIBC_TUNABLES`), keeps the same pid, and leaves a choice
+/// already made in the environment alone.
+#[test]
+fn the_server_runs_without_per_thread_malloc_caches_unless_told_otherwise() {
+    let environ = |app: &TestApp| {
+        std::fs::read(format!("/proc/{}/environ", app.child.id()))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    let app = spawn_app();
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+    assert!(
+        environ(&app).contains("GLIBC_TUNABLES=glibc.malloc.tcache_count=0"),
+        "{}",
+        environ(&app)
+    );
+    let app = spawn_with(&[], &[("GLIBC_TUNABLES", "glibc.malloc.tcache_count=3")]);
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+    let env = environ(&app);
+    assert!(
+        env.contains("GLIBC_TUNABLES=glibc.malloc.tcache_count=3"),
+        "{env}"
+    );
+    assert!(!env.contains("tcache_count=0"), "{env}");
+    // other tunables are kept, and the cache setting added (glibc rewrites
+    // the separators in place, so each is looked for on its own)
+    let app = spawn_with(
+        &[],
+        &[("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=131072")],
+    );
+    assert_eq!(app.get("/health", Cred::None).status, 200);
+    let env = environ(&app);
+    assert!(
+        env.contains("GLIBC_TUNABLES=glibc.malloc.trim_threshold=131072")
+            && env.contains("glibc.malloc.tcache_count=0"),
+        "{env}"
+    );
+}

@@ -2,7 +2,7 @@ use ascii::AsciiString;
 
 use std::io::Error as IoError;
 use std::io::Result as IoResult;
-use std::io::{BufReader, BufWriter, ErrorKind, Read};
+use std::io::{BufReader, ErrorKind, Read};
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::str::FromStr;
 
 use crate::common::{HTTPVersion, Method};
+use crate::util::LazyBufWriter;
 use crate::util::RefinedTcpStream;
 use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
@@ -26,7 +27,7 @@ pub struct ClientConnection {
 
     // sequence of Writers to the stream, to avoid writing response #2 before
     //  response #1
-    sink: SequentialWriterBuilder<BufWriter<RefinedTcpStream>>,
+    sink: SequentialWriterBuilder<LazyBufWriter<RefinedTcpStream>>,
 
     // Reader to read the next header from
     next_header_source: SequentialReader<BufReader<RefinedTcpStream>>,
@@ -72,8 +73,9 @@ impl ClientConnection {
         ClientConnection {
             source,
             // RESTume patch: 8 KiB (was 1 KiB), so a whole résumé answer
-            // leaves in one write instead of several.
-            sink: SequentialWriterBuilder::new(BufWriter::with_capacity(8 * 1024, write_socket)),
+            // leaves in one write instead of several; and allocated only
+            // while a response is written (see util/lazy_writer.rs).
+            sink: SequentialWriterBuilder::new(LazyBufWriter::with_capacity(8 * 1024, write_socket)),
             remote_addr,
             next_header_source: first_header,
             no_more_requests: false,
