@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS users (
     updated_at     INTEGER NOT NULL
 ) STRICT;
 
+-- A public read finds the owner of a username in this index alone.
+CREATE INDEX IF NOT EXISTS users_by_name ON users(username_key, is_disabled, id);
+
 CREATE TABLE IF NOT EXISTS profiles (
     user_id            TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     headline           TEXT,
