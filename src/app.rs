@@ -83,8 +83,10 @@ impl Drop for App {
 
 impl App {
     pub fn new(config: Config) -> Result<App, String> {
-        // Every worker may hold a connection, plus a few for background work.
-        let pool = db::open(&config.db, config.threads as u32 + 4)?;
+        // SQLite reads are CPU work (the OS caches the file): more reading
+        // connections than a few per core only cost memory (~300 KB each).
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let pool = db::open(&config.db, (4 * cores).min(config.threads) as u32)?;
         let secret = match &config.jwt_secret {
             Some(s) => s.clone(),
             None => stored_secret(&pool)?,

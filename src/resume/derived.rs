@@ -98,13 +98,12 @@ pub fn pending(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
         .query_row([], |r| r.get(0))
 }
 
-/// Brings every stale résumé up to date, a batch per write. Returns how
-/// many were refreshed. With `yielding`, stops as soon as a request's write
-/// is waiting: background work never holds up a request.
-pub fn catch_up(pool: &Pool, yielding: bool) -> ApiResult<usize> {
+/// Brings every stale résumé up to date, a batch per write, while
+/// `go_on()` says so. Returns how many were refreshed.
+pub fn catch_up(pool: &Pool, go_on: impl Fn() -> bool) -> ApiResult<usize> {
     let mut done = 0;
     loop {
-        if yielding && pool.writes_waiting() {
+        if !go_on() {
             return Ok(done);
         }
         let n = db::write(pool, |tx| {
@@ -139,9 +138,12 @@ pub fn spawn_refresher(pool: Pool) -> (Arc<AtomicBool>, JoinHandle<()>) {
                 .map_err(|e| e.to_string())
                 .and_then(|c| pending(&c).map_err(|e| e.to_string()));
             let result = match stale {
-                Ok(true) => catch_up(&pool, true)
-                    .map(drop)
-                    .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone())),
+                // background work never holds up a request's write, nor a stop
+                Ok(true) => catch_up(&pool, || {
+                    !pool.writes_waiting() && !flag.load(Ordering::SeqCst)
+                })
+                .map(drop)
+                .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone())),
                 other => other.map(drop),
             };
             match result {

@@ -1,7 +1,7 @@
-//! The public résumé, rendered when it changes and kept in the database
-//! (`public_renders`), so a public read is one indexed lookup that hands out
-//! stored bytes, however cold the cache. Only public, enabled profiles have
-//! a rendering.
+//! The public résumé, rendered after it changes (see `derived`) and kept in
+//! the database (`public_renders`), so a public read is one indexed lookup
+//! that hands out stored bytes, however cold the cache. Only public, enabled
+//! profiles have a rendering.
 
 use rusqlite::params;
 use serde_json::{Value, json};

@@ -1,5 +1,6 @@
 //! Full-text search over public résumés (SQLite FTS5). One index row per
-//! user, rewritten by `refresh` inside every résumé write's transaction.
+//! user, rewritten by `refresh` after every write to the résumé, and always
+//! before a search runs (see `derived`).
 
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;

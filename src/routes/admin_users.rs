@@ -278,7 +278,7 @@ pub fn password_reset(ctx: &Ctx) -> ApiResult {
 /// Résumés written a moment ago are indexed first, as before a search, so
 /// the status describes what a search sees.
 pub fn index_status(ctx: &Ctx) -> ApiResult {
-    crate::resume::derived::catch_up(&ctx.app.pool, false)?;
+    crate::resume::derived::catch_up(&ctx.app.pool, || true)?;
     let conn = ctx.app.pool.get()?;
     ok(index_json(&conn)?)
 }

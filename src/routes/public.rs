@@ -172,7 +172,7 @@ pub fn search(ctx: &Ctx) -> ApiResult {
     let conn = ctx.app.pool.get()?;
     // résumés written a moment ago are indexed before anyone searches
     if derived::pending(&conn)? {
-        derived::catch_up(&ctx.app.pool, false)?;
+        derived::catch_up(&ctx.app.pool, || true)?;
     }
     let (hits, total) = search::search(&conn, &filters)?;
     let items: Vec<Value> = hits
