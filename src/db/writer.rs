@@ -160,9 +160,14 @@ impl Writer {
     }
 }
 
+/// One statement, kept prepared: savepoints are taken for every job.
+fn run_sql(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
 /// Runs a batch in one transaction and records in each job whether its
 /// changes were committed. Frees the connection before returning.
-fn combine(mut conn: MutexGuard<'_, Connection>, batch: &[JobPtr]) {
+fn combine(conn: MutexGuard<'_, Connection>, batch: &[JobPtr]) {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         crate::log::line(&format!("cannot begin a write: {e}"));
         return;
@@ -171,9 +176,16 @@ fn combine(mut conn: MutexGuard<'_, Connection>, batch: &[JobPtr]) {
     for p in batch {
         // Safety: the owner waits until the job is marked done.
         let job = unsafe { &mut *p.0 };
-        let ok = match conn.savepoint() {
-            // dropped without commit, a savepoint rolls back
-            Ok(sp) => (job.run)(&sp) && sp.commit().is_ok(),
+        let ok = match run_sql(&conn, "SAVEPOINT job") {
+            Ok(()) => {
+                if (job.run)(&conn) {
+                    run_sql(&conn, "RELEASE job").is_ok()
+                } else {
+                    let _ = run_sql(&conn, "ROLLBACK TO job");
+                    let _ = run_sql(&conn, "RELEASE job");
+                    false
+                }
+            }
             Err(_) => false,
         };
         kept.push(ok);

@@ -10,7 +10,7 @@ use super::{Ctx, ok};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::resume::sections::{self, Cells, MAX_ROWS, Section};
+use crate::resume::sections::{self, Cells, MAX_ROWS, Row, Section};
 use crate::resume::{self};
 use crate::time::now;
 use crate::validate::{Fields, Patch};
@@ -108,10 +108,11 @@ pub fn create(ctx: &Ctx) -> ApiResult {
         }
         check_skill_name(tx, s, user_id, &cells, "")?;
         let now = now();
+        let position = position.unwrap_or(next);
         let mut args: Vec<rusqlite::types::Value> = vec![
             id.clone().into(),
             user_id.to_string().into(),
-            position.unwrap_or(next).into(),
+            position.into(),
             now.into(),
             now.into(),
             "{}".to_string().into(),
@@ -120,7 +121,16 @@ pub fn create(ctx: &Ctx) -> ApiResult {
         tx.prepare_cached(&s.insert_sql())?
             .execute(rusqlite::params_from_iter(args))?;
         resume::rows_changed(tx, user_id)?;
-        row_answer(tx, s, user_id, &id)
+        // the row as stored, without reading it back
+        let row = Row {
+            id: id.clone(),
+            position,
+            created_at: now,
+            updated_at: now,
+            extra: Default::default(),
+            cells,
+        };
+        Ok(s.row_json(&row, false))
     })?;
     Ok(http::created(&format!("/v1/me/{}/{id}", s.name), &body))
 }
