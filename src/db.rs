@@ -83,7 +83,8 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
     first.set_prepared_statement_cache_capacity(256);
 
     let manager = SqliteConnectionManager::file(path)
-        .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        // read-only: a write that bypasses `write` fails at once, in the tests
+        .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .with_init(|c| configure(c));
     let readers = r2d2::Pool::builder()
         .max_size(size)

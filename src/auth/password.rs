@@ -6,6 +6,7 @@
 //! instead of tying up the request workers, and what does run yields the CPU
 //! to the other requests.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -40,6 +41,9 @@ pub struct Hasher {
     /// A hash of nothing anyone knows, verified when the account does not
     /// exist, so that answer takes as long as a wrong password.
     dummy: OnceLock<String>,
+    /// Jobs sent and not yet taken by a hashing thread, and how many may be.
+    waiting: Arc<AtomicUsize>,
+    capacity: usize,
 }
 
 /// How long a request waits for its hash before giving up (a bug or a
@@ -53,7 +57,7 @@ const QUEUE_PER_THREAD: usize = 4;
 /// The hashing threads' niceness: below the request workers.
 const NICE: i32 = 5;
 
-fn worker(jobs: Arc<Mutex<Receiver<Job>>>, cost: u32) {
+fn worker(jobs: Arc<Mutex<Receiver<Job>>>, waiting: Arc<AtomicUsize>, cost: u32) {
     // Linux applies a thread's own niceness with PRIO_PROCESS and id 0. Where
     // a sandbox forbids it the thread simply runs at normal priority.
     unsafe {
@@ -62,6 +66,7 @@ fn worker(jobs: Arc<Mutex<Receiver<Job>>>, cost: u32) {
     loop {
         let next = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
         let Ok((work, reply)) = next else { return };
+        waiting.fetch_sub(1, Ordering::SeqCst);
         let done = match work {
             Work::Hash(p) => {
                 Done::Hashed(bcrypt::hash(prehash(&p), cost).map_err(|e| e.to_string()))
@@ -78,31 +83,48 @@ impl Hasher {
         let threads = threads.max(1);
         let (queue, jobs) = sync_channel::<Job>(threads * QUEUE_PER_THREAD);
         let jobs = Arc::new(Mutex::new(jobs));
+        let waiting = Arc::new(AtomicUsize::new(0));
         for i in 0..threads {
-            let jobs = Arc::clone(&jobs);
+            let (jobs, waiting) = (Arc::clone(&jobs), Arc::clone(&waiting));
             std::thread::Builder::new()
                 .name(format!("hasher-{i}"))
-                .spawn(move || worker(jobs, cost))
+                .spawn(move || worker(jobs, waiting, cost))
                 .expect("cannot start a hashing thread");
         }
         Hasher {
             cost,
             queue,
+            waiting,
+            capacity: threads * QUEUE_PER_THREAD,
             dummy: OnceLock::new(),
         }
     }
 
+    fn busy() -> ApiError {
+        ApiError::unavailable("Too many sign-ins at once, try again", 1)
+    }
+
+    /// The 503 a password job would get now, before any other work is done
+    /// for it: under a storm of sign-ins the refused ones then cost little.
+    pub fn admit(&self) -> ApiResult<()> {
+        if self.waiting.load(Ordering::SeqCst) >= self.capacity {
+            return Err(Self::busy());
+        }
+        Ok(())
+    }
+
     fn run(&self, work: Work) -> ApiResult<Done> {
         let (reply, answer) = sync_channel(1);
+        // counted before it can be taken, so the count never goes below zero
+        self.waiting.fetch_add(1, Ordering::SeqCst);
         match self.queue.try_send((work, reply)) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
-                return Err(ApiError::unavailable(
-                    "Too many sign-ins at once, try again",
-                    1,
-                ));
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                return Err(Self::busy());
             }
             Err(TrySendError::Disconnected(_)) => {
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
                 return Err(ApiError::internal("the hashing threads are gone"));
             }
         }
@@ -156,6 +178,32 @@ mod tests {
         let hash = h.hash(&a).unwrap();
         assert!(h.verify(&a, &hash).unwrap());
         assert!(!h.verify(&b, &hash).unwrap());
+    }
+
+    #[test]
+    fn admit_refuses_while_the_queue_is_full() {
+        let h = Arc::new(Hasher::new(8, 1));
+        assert!(h.admit().is_ok());
+        // one hashing, four waiting (the queue of one thread), more refused
+        let jobs: Vec<_> = (0..8)
+            .map(|_| {
+                let h = Arc::clone(&h);
+                std::thread::spawn(move || h.hash("some password").is_ok())
+            })
+            .collect();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while h.admit().is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the queue never filled"
+            );
+            std::thread::yield_now();
+        }
+        assert_eq!(h.admit().unwrap_err().status, 503);
+        for j in jobs {
+            j.join().unwrap();
+        }
+        assert!(h.admit().is_ok(), "free again once the queue drains");
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub fn login(ctx: &Ctx) -> ApiResult {
         &format!("login-account:{key}"),
         limits.login_account,
     )?;
+    // the same for known and unknown accounts, so it tells nothing
+    ctx.app.hasher.admit()?;
     let user = {
         let conn = ctx.app.pool.get()?;
         conn.prepare_cached(
@@ -110,13 +112,21 @@ pub fn login(ctx: &Ctx) -> ApiResult {
         return Err(refused());
     };
     let good = ctx.app.hasher.verify(&password, &hash)? && !disabled;
-    let conn = ctx.app.pool.get()?;
     let action = if good {
         "auth.login"
     } else {
         "auth.login_failed"
     };
-    audit::record(&conn, Some(&id), Some(&id), action, &json!({}), ctx.ip)?;
+    db::write(&ctx.app.pool, |tx| {
+        Ok(audit::record(
+            tx,
+            Some(&id),
+            Some(&id),
+            action,
+            &json!({}),
+            ctx.ip,
+        )?)
+    })?;
     if !good {
         return Err(refused());
     }
