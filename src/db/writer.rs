@@ -149,13 +149,15 @@ impl Writer {
         drop(q);
         // Safety: done, so no combiner touches the job any more.
         let committed = unsafe { (*jp).committed };
-        match out.expect("a finished job has its outcome") {
-            Err(panic) => resume_unwind(panic),
-            Ok(Err(e)) => Err(e),
-            Ok(Ok(_)) if !committed => {
+        match out {
+            // never run: the transaction could not begin (logged)
+            None => Err(ApiError::internal("the write's transaction did not begin")),
+            Some(Err(panic)) => resume_unwind(panic),
+            Some(Ok(Err(e))) => Err(e),
+            Some(Ok(Ok(_))) if !committed => {
                 Err(ApiError::internal("the write's transaction did not commit"))
             }
-            Ok(Ok(v)) => Ok(v),
+            Some(Ok(Ok(v))) => Ok(v),
         }
     }
 }
@@ -287,6 +289,27 @@ mod tests {
         assert!(panicked.is_err());
         insert(&w, "b").unwrap();
         assert_eq!(count(&w), 1, "the panicking write was undone");
+    }
+
+    #[test]
+    fn a_write_that_cannot_begin_is_an_error_and_the_next_one_works() {
+        let dir = std::env::temp_dir().join(format!("restume-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER)")
+            .unwrap();
+        conn.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let w = Writer::new(conn);
+        // another process (say, `restume admin`) holds the write lock
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let e = insert(&w, "a").unwrap_err();
+        assert_eq!(e.status, 500);
+        other.execute_batch("ROLLBACK").unwrap();
+        insert(&w, "a").unwrap();
+        assert_eq!(count(&w), 1);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
