@@ -182,16 +182,21 @@ mod tests {
 
     #[test]
     fn admit_refuses_while_the_queue_is_full() {
-        let h = Arc::new(Hasher::new(8, 1));
+        let h = Arc::new(Hasher::new(10, 1));
         assert!(h.admit().is_ok());
-        // one hashing, four waiting (the queue of one thread), more refused
-        let jobs: Vec<_> = (0..8)
+        // more jobs than the queue holds, each sent again when refused, so
+        // the queue stays full (one thread, four waiting) until the last few
+        let jobs: Vec<_> = (0..10)
             .map(|_| {
                 let h = Arc::clone(&h);
-                std::thread::spawn(move || h.hash("some password").is_ok())
+                std::thread::spawn(move || {
+                    while h.hash("some password").is_err() {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                })
             })
             .collect();
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while h.admit().is_ok() {
             assert!(
                 std::time::Instant::now() < deadline,
