@@ -1,9 +1,8 @@
 //! The state every request shares: settings, the database pool, the JWT keys
 //! and the password hasher.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use rusqlite::OptionalExtension;
@@ -11,6 +10,7 @@ use rusqlite::OptionalExtension;
 use crate::auth::jwt::Jwt;
 use crate::auth::keys::random_base62;
 use crate::auth::password::Hasher;
+use crate::background::Background;
 use crate::config::Config;
 use crate::counters::Counters;
 use crate::db::{self, Pool};
@@ -26,19 +26,8 @@ pub struct App {
     pub in_flight: AtomicUsize,
     pub counters: Arc<Counters>,
     pub buckets: Arc<Buckets>,
-    flusher: Mutex<Option<Background>>,
-    refresher: Mutex<Option<Background>>,
-}
-
-/// A background thread and the flag that tells it to stop.
-type Background = (Arc<AtomicBool>, JoinHandle<()>);
-
-fn stop(slot: &Mutex<Option<Background>>) {
-    if let Some((stop, handle)) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
-        stop.store(true, Ordering::SeqCst);
-        handle.thread().unpark();
-        let _ = handle.join();
-    }
+    flusher: Option<Background>,
+    refresher: Option<Background>,
 }
 
 const FLUSH_EVERY: Duration = Duration::from_secs(1);
@@ -60,23 +49,22 @@ fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets) {
 }
 
 /// Flushes every second until told to stop.
-fn spawn_flusher(pool: Pool, counters: Arc<Counters>, buckets: Arc<Buckets>) -> Background {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    let handle = std::thread::spawn(move || {
-        while !flag.load(Ordering::SeqCst) {
-            std::thread::park_timeout(FLUSH_EVERY);
-            flush(&pool, &counters, &buckets);
-        }
-    });
-    (stop, handle)
+fn spawn_flusher(
+    pool: Pool,
+    counters: Arc<Counters>,
+    buckets: Arc<Buckets>,
+) -> Result<Background, String> {
+    Background::every("flusher", FLUSH_EVERY, move |_| {
+        flush(&pool, &counters, &buckets);
+        Ok(())
+    })
 }
 
 impl Drop for App {
     /// The last flush: counters and buckets changed since the previous one are written.
     fn drop(&mut self) {
-        stop(&self.refresher);
-        stop(&self.flusher);
+        drop(self.refresher.take());
+        drop(self.flusher.take());
         flush(&self.pool, &self.counters, &self.buckets);
     }
 }
@@ -94,13 +82,13 @@ impl App {
         let jwt = Jwt::new(&secret, config.jwt_ttl)?;
         let counters = Arc::new(Counters::default());
         let buckets = Arc::new(Buckets::default());
-        let flusher = spawn_flusher(pool.clone(), Arc::clone(&counters), Arc::clone(&buckets));
-        let refresher = crate::resume::derived::spawn_refresher(pool.clone());
+        let flusher = spawn_flusher(pool.clone(), Arc::clone(&counters), Arc::clone(&buckets))?;
+        let refresher = crate::resume::derived::spawn_refresher(pool.clone())?;
         Ok(App {
-            refresher: Mutex::new(Some(refresher)),
+            refresher: Some(refresher),
             counters,
             buckets,
-            flusher: Mutex::new(Some(flusher)),
+            flusher: Some(flusher),
             jwt,
             hasher: Hasher::new(config.bcrypt_cost, config.hash_concurrency),
             pool,

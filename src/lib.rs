@@ -7,6 +7,7 @@ pub mod admin_cli;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod backup;
 pub mod cli;
 pub mod config;

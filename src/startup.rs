@@ -7,13 +7,12 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
 use crate::app::App;
+use crate::background::Background;
 use crate::backup::{DbLock, sibling};
 use crate::config::Config;
 use crate::{db, log, server};
@@ -41,7 +40,7 @@ pub fn serve(config: Config) -> Result<(), String> {
         )
     })?;
     let app = Arc::new(App::new(config)?);
-    let checkpointer = Checkpointer::start(&db_path, &app.pool)?;
+    let checkpointer = start_checkpointer(&db_path, &app.pool)?;
     let handler_app = Arc::clone(&app);
     let server = rouille::Server::new(app.config.bind, move |req| {
         server::handle(&handler_app, req)
@@ -93,67 +92,31 @@ pub fn serve(config: Config) -> Result<(), String> {
 /// It is the only checkpointer while the server runs: SQLite's automatic
 /// checkpoint would run inside a commit, with its fsyncs, while every other
 /// write waits. Here the copying and syncing run beside the writes.
-struct Checkpointer {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Checkpointer {
-    fn start(db: &Path, pool: &db::Pool) -> Result<Checkpointer, String> {
-        let conn = Connection::open_with_flags(
-            db,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
-        // Never wait for a lock: a checkpoint that cannot run now runs next
-        // round, and no request ever queues behind this thread.
-        conn.busy_timeout(Duration::ZERO)
-            .map_err(|e| e.to_string())?;
-        let wal = sibling(db, "-wal");
-        pool.with_writer(|c| c.execute_batch("PRAGMA wal_autocheckpoint = 0"))
-            .map_err(|e| e.to_string())?;
-        let pool = pool.clone();
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("checkpoint".into())
-            .spawn(move || {
-                let mut last_error = String::new();
-                let mut last = Instant::now();
-                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_LOOK) {
-                    // An empty (or absent) -wal means nothing was written
-                    // since the last full checkpoint, which truncates it.
-                    let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
-                    if size == 0 || (size < WAL_SOON && last.elapsed() < CHECKPOINT_EVERY) {
-                        continue;
-                    }
-                    last = Instant::now();
-                    match checkpoint_once(&conn, &pool) {
-                        Ok(()) => last_error.clear(),
-                        Err(e) => {
-                            let e = e.to_string();
-                            if e != last_error {
-                                log::line(&format!("background checkpoint failed: {e}"));
-                                last_error = e;
-                            }
-                        }
-                    }
-                }
-            })
-            .map_err(|e| format!("cannot start the checkpoint thread: {e}"))?;
-        Ok(Checkpointer {
-            stop: Some(stop),
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+fn start_checkpointer(db: &Path, pool: &db::Pool) -> Result<Background, String> {
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
+    // Never wait for a lock: a checkpoint that cannot run now runs next
+    // round, and no request ever queues behind this thread.
+    conn.busy_timeout(Duration::ZERO)
+        .map_err(|e| e.to_string())?;
+    let wal = sibling(db, "-wal");
+    pool.with_writer(|c| c.execute_batch("PRAGMA wal_autocheckpoint = 0"))
+        .map_err(|e| e.to_string())?;
+    let pool = pool.clone();
+    let mut last = Instant::now();
+    Background::every("checkpoint", CHECKPOINT_LOOK, move |_| {
+        // An empty (or absent) -wal means nothing was written since the last
+        // full checkpoint, which truncates it.
+        let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        if size == 0 || (size < WAL_SOON && last.elapsed() < CHECKPOINT_EVERY) {
+            return Ok(());
         }
-    }
+        last = Instant::now();
+        checkpoint_once(&conn, &pool).map_err(|e| e.to_string())
+    })
 }
 
 fn checkpoint_once(conn: &Connection, pool: &db::Pool) -> rusqlite::Result<()> {

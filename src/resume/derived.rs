@@ -12,17 +12,15 @@
 //! So no reader ever sees an older résumé than the last acknowledged write,
 //! and a write costs a few row updates instead of a re-render and re-index.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use rusqlite::OptionalExtension;
 
 use super::{Resume, render, search};
+use crate::background::Background;
 use crate::db::{self, Pool};
 use crate::error::ApiResult;
-use crate::log;
 
 /// Résumés brought up to date per write: enough to share one commit and one
 /// index segment, few enough that a request waiting for the write lock
@@ -126,35 +124,18 @@ pub fn catch_up(pool: &Pool, go_on: impl Fn() -> bool) -> ApiResult<usize> {
 /// Runs `catch_up` every 200 ms while anything is stale, until stopped.
 /// Under a steady storm of writes it mostly yields; readers still get fresh
 /// résumés, rendered on demand, and a search indexes what it needs first.
-pub fn spawn_refresher(pool: Pool) -> (Arc<AtomicBool>, JoinHandle<()>) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    let handle = std::thread::spawn(move || {
-        let mut last_error = String::new();
-        while !flag.load(Ordering::SeqCst) {
-            std::thread::park_timeout(EVERY);
-            let stale = pool
-                .get()
-                .map_err(|e| e.to_string())
-                .and_then(|c| pending(&c).map_err(|e| e.to_string()));
-            let result = match stale {
-                // background work never holds up a request's write, nor a stop
-                Ok(true) => catch_up(&pool, || {
-                    !pool.writes_waiting() && !flag.load(Ordering::SeqCst)
-                })
-                .map(drop)
-                .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone())),
-                other => other.map(drop),
-            };
-            match result {
-                Ok(()) => last_error.clear(),
-                Err(e) if e != last_error => {
-                    log::line(&format!("background refresh of résumés failed: {e}"));
-                    last_error = e;
-                }
-                Err(_) => {}
-            }
+pub fn spawn_refresher(pool: Pool) -> Result<Background, String> {
+    Background::every("résumé refresher", EVERY, move |stop| {
+        let conn = pool.get().map_err(|e| e.to_string())?;
+        let stale = pending(&conn).map_err(|e| e.to_string())?;
+        drop(conn);
+        if stale {
+            // background work never holds up a request's write, nor a stop
+            catch_up(&pool, || {
+                !pool.writes_waiting() && !stop.load(Ordering::SeqCst)
+            })
+            .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone()))?;
         }
-    });
-    (stop, handle)
+        Ok(())
+    })
 }
