@@ -68,6 +68,21 @@ pub fn create(tx: &rusqlite::Connection, u: &NewUser) -> ApiResult<(String, i64)
     Ok((id, now))
 }
 
+/// A new password, and with it a new security stamp (every older JWT stops
+/// working). Returns the stamp.
+pub fn set_password(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+    hash: &str,
+) -> rusqlite::Result<String> {
+    let stamp = new_stamp();
+    conn.prepare_cached(
+        "UPDATE users SET password_hash = ?1, security_stamp = ?2, updated_at = ?3 WHERE id = ?4",
+    )?
+    .execute(params![hash, stamp, now(), user_id])?;
+    Ok(stamp)
+}
+
 /// A new security stamp: every JWT issued to the user so far stops working.
 pub fn rotate_stamp(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<String> {
     let stamp = new_stamp();

@@ -1,6 +1,6 @@
 //! Register, sign in, refresh, sign out, change the password (SPEC §2.3).
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -192,9 +192,7 @@ pub fn change_password(ctx: &Ctx) -> ApiResult {
     let c = ctx.caller();
     debug_assert_eq!(c.via, Via::Jwt);
     let stamp = db::write(&ctx.app.pool, |tx| {
-        tx.prepare_cached("UPDATE users SET password_hash = ?1 WHERE id = ?2")?
-            .execute(params![hash, c.id])?;
-        let stamp = accounts::rotate_stamp(tx, &c.id)?;
+        let stamp = accounts::set_password(tx, &c.id, &hash)?;
         audit::record(
             tx,
             Some(&c.id),
@@ -234,9 +232,7 @@ pub fn reset_password(ctx: &Ctx) -> ApiResult {
                 "is unknown, used or expired",
             ));
         };
-        tx.prepare_cached("UPDATE users SET password_hash = ?1 WHERE id = ?2")?
-            .execute(params![hash, user_id])?;
-        accounts::rotate_stamp(tx, &user_id)?;
+        accounts::set_password(tx, &user_id, &hash)?;
         audit::record(
             tx,
             Some(&user_id),
