@@ -7,7 +7,7 @@ use crate::jsonschema;
 
 pub fn fixture(name: &str) -> Value {
     let path = format!(
-        "{}/../shared/fixtures/jsonresume/{name}",
+        "{}/tests/fixtures/jsonresume/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
