@@ -154,6 +154,7 @@ fn copy_online(db: &Path, tmp: &Path) -> Result<(), String> {
         .map_err(cannot)?;
 
     let cannot_write = |e: rusqlite::Error| format!("cannot write {}: {e}", tmp.display());
+    crate::db::create_private(tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     let mut dst = Connection::open(tmp).map_err(cannot_write)?;
     // Durability of the copy comes from the fsync in `seal`, once, at the end.
     dst.execute_batch("PRAGMA synchronous = OFF")
@@ -303,7 +304,8 @@ fn keep_owner(db: &Path, new: &Path) -> Result<(), String> {
     let Ok(old) = fs::metadata(db) else {
         return Ok(());
     };
-    fs::set_permissions(new, old.permissions())
+    // The owner's, but never readable by others, whatever the old file's mode.
+    crate::db::make_private(new)
         .map_err(|e| format!("cannot set the mode of {}: {e}", new.display()))?;
     let mine = fs::metadata(new).map_err(|e| e.to_string())?;
     if (mine.uid(), mine.gid()) != (old.uid(), old.gid()) {
@@ -345,10 +347,13 @@ fn set_aside(db: &Path) -> Result<Option<PathBuf>, String> {
             .and_then(|f| f.sync_all())
             .map_err(cannot)?;
     }
+    crate::db::make_private(&kept).map_err(cannot)?;
     for side in ["-wal", "-journal"] {
         let from = sibling(db, side);
         if from.exists() {
-            fs::rename(&from, sibling(&kept, side)).map_err(cannot)?;
+            let to = sibling(&kept, side);
+            fs::rename(&from, &to).map_err(cannot)?;
+            crate::db::make_private(&to).map_err(cannot)?;
         }
     }
     remove_if_present(&sibling(db, "-shm"))?;

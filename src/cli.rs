@@ -26,6 +26,13 @@ Usage:
 ";
 
 pub fn run(args: &[String]) -> i32 {
+    // Everything this program writes is the database, a copy of it or a
+    // file beside it: none is for other users, whatever the shell's umask.
+    // (The database files are also created 0600 explicitly, see `db`.)
+    // SAFETY: umask only swaps the process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     let (command, rest) = match args.first().map(String::as_str) {
         Some(c) if !c.starts_with('-') => (c, &args[1..]),
         _ => ("serve", args),

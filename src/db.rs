@@ -58,8 +58,57 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Makes `path` owner-only (0600) when it is not, and says whether it had to:
+/// the database and every copy of it hold password hashes and, unless
+/// `RESTUME_JWT_SECRET` is set, the signing secret.
+pub fn make_private(path: &Path) -> std::io::Result<bool> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)?.permissions().mode();
+    if mode & 0o777 == 0o600 {
+        return Ok(false);
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(true)
+}
+
+/// Creates `path` empty and owner-only (0600) unless it exists.
+pub fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Creates the database file owner-only before SQLite first opens it (SQLite
+/// gives its `-wal` and `-shm` the database's mode), and narrows the mode of
+/// one an older version, or a copy by hand, left readable by others.
+fn private_files(path: &Path) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot make {} private: {e}", path.display());
+    create_private(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    for side in ["", "-wal", "-shm"] {
+        let file = crate::backup::sibling(path, side);
+        match make_private(&file) {
+            Ok(true) => crate::log::line(&format!(
+                "{} was readable by others; it is owner-only (0600) now",
+                file.display()
+            )),
+            Ok(false) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    Ok(())
+}
+
 /// Opens (creating when needed) the database, applies the schema and returns a pool.
 pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
+    private_files(path)?;
     let first =
         Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     // journal_mode is a property of the file: set it once, before the pool opens.

@@ -63,6 +63,11 @@ impl Username {
     }
 }
 
+/// The longest email address, in bytes (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+/// The longest password, in characters.
+pub const MAX_PASSWORD: usize = 128;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Email(String);
 
@@ -70,8 +75,12 @@ impl Email {
     /// A pragmatic check: one `@`, a non-empty local part, a dotted domain, no spaces.
     pub fn parse(field: &str, s: &str) -> Result<Email, FieldError> {
         let s = s.trim();
-        if s.len() > 254 {
-            return Err(FieldError::new(field, "too_long", "at most 254 characters"));
+        if s.len() > MAX_EMAIL {
+            return Err(FieldError::new(
+                field,
+                "too_long",
+                format!("at most {MAX_EMAIL} characters"),
+            ));
         }
         let valid = match s.split_once('@') {
             Some((local, domain)) => {
@@ -116,8 +125,12 @@ impl Password {
         if n < 8 {
             return Err(FieldError::new(field, "too_short", "at least 8 characters"));
         }
-        if n > 128 {
-            return Err(FieldError::new(field, "too_long", "at most 128 characters"));
+        if n > MAX_PASSWORD {
+            return Err(FieldError::new(
+                field,
+                "too_long",
+                format!("at most {MAX_PASSWORD} characters"),
+            ));
         }
         Ok(Password(s))
     }

@@ -96,10 +96,14 @@ impl ApiError {
     }
 
     pub fn unauthorized(code: &'static str, detail: &str) -> Self {
-        let challenge = if code == "not_authenticated" {
-            "Bearer".to_string()
-        } else {
-            format!("Bearer error=\"invalid_token\", error_description=\"{detail}\"")
+        // RFC 6750 §3: `invalid_token` is for a token that was sent and is
+        // bad; a missing credential and wrong sign-in details get the plain
+        // challenge.
+        let challenge = match code {
+            "not_authenticated" | "invalid_credentials" => "Bearer realm=\"restume\"".to_string(),
+            _ => format!(
+                "Bearer realm=\"restume\", error=\"invalid_token\", error_description=\"{detail}\""
+            ),
         };
         ApiError::new(401, code, detail).with_header("WWW-Authenticate", challenge)
     }

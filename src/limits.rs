@@ -149,6 +149,25 @@ impl Bucket {
     }
 }
 
+/// The longest bucket key kept as it is. A longer one (some client-chosen
+/// text inside it) is kept as its policy and a SHA-256 of the whole key, so
+/// no client can make a key, a row of `buckets` or the memory grow.
+pub const MAX_KEY: usize = 100;
+
+pub fn bounded_key(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.len() <= MAX_KEY {
+        return std::borrow::Cow::Borrowed(key);
+    }
+    let policy: String = key
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(24)
+        .collect();
+    std::borrow::Cow::Owned(format!("{policy}:sha256:{}", crate::auth::keys::hash(key)))
+}
+
 /// Buckets kept in memory before the clean ones are dropped (they are
 /// read back from the table when met again).
 const MAX_IN_MEMORY: usize = 100_000;
@@ -207,6 +226,7 @@ impl Buckets {
         C: std::ops::Deref<Target = rusqlite::Connection>,
         E: From<rusqlite::Error>,
     {
+        let key = &*bounded_key(key);
         self.load(key, open)?;
         let mut slots = self.lock();
         let slot = slots.entry(key.to_string()).or_default();
@@ -224,6 +244,7 @@ impl Buckets {
         rate: Rate,
         now: f64,
     ) -> rusqlite::Result<f64> {
+        let key = &*bounded_key(key);
         self.load(key, || Ok::<_, rusqlite::Error>(conn))?;
         Ok(self
             .lock()
@@ -305,6 +326,28 @@ mod tests {
         let c = rusqlite::Connection::open_in_memory().unwrap();
         c.execute_batch(crate::db::SCHEMA).unwrap();
         c
+    }
+
+    #[test]
+    fn long_keys_are_bounded_and_stay_apart() {
+        let short = "login:ip:192.0.2.1";
+        assert_eq!(bounded_key(short), short);
+        let a = format!("login-account:name:{}", "a".repeat(1 << 20));
+        let b = format!("login-account:name:{}b", "a".repeat(1 << 20));
+        let (ka, kb) = (bounded_key(&a), bounded_key(&b));
+        assert!(ka.len() <= MAX_KEY && kb.len() <= MAX_KEY, "{ka}");
+        assert!(ka.starts_with("login-account:sha256:"));
+        assert_ne!(ka, kb);
+        let rate = Rate::parse("1:1/h").unwrap();
+        let buckets = Buckets::default();
+        let conn = db();
+        let open = || Ok::<_, rusqlite::Error>(&conn);
+        assert!(buckets.take(&a, rate, 0.0, open).unwrap().0);
+        assert!(
+            !buckets.take(&a, rate, 0.0, open).unwrap().0,
+            "the same key, one bucket"
+        );
+        assert!(buckets.take(&b, rate, 0.0, open).unwrap().0);
     }
 
     #[test]

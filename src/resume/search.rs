@@ -80,16 +80,56 @@ pub fn remove(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()
     Ok(())
 }
 
-/// A user's words as an FTS5 query: each word quoted (so no FTS syntax gets
-/// through) and matched as a prefix; all words must match.
-pub fn fts_query(q: &str) -> Option<String> {
-    let terms: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
-        .filter(|w| !w.is_empty())
+/// The tokenizer of `search_index` in schema.sql (a test checks they agree).
+const TOKENIZE: &str = "unicode61 remove_diacritics 2";
+
+thread_local! {
+    /// An in-memory FTS5 table with the index's tokenizer, one per worker
+    /// thread: the only exact way to split a query into the index's tokens.
+    static TOKENIZER: std::cell::RefCell<Option<rusqlite::Connection>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `text` split into tokens exactly as `search_index` splits what it indexes
+/// (letters and digits of every script, diacritics folded, marks and
+/// punctuation as separators), in order.
+fn index_tokens(text: &str) -> rusqlite::Result<Vec<String>> {
+    TOKENIZER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let conn = rusqlite::Connection::open_in_memory()?;
+            conn.execute_batch(&format!(
+                "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = '{TOKENIZE}');
+                 CREATE VIRTUAL TABLE v USING fts5vocab(t, instance);"
+            ))?;
+            *slot = Some(conn);
+        }
+        let conn = slot.as_ref().expect("opened above");
+        // Nothing is ever committed: the row lives only inside this transaction.
+        conn.execute_batch("BEGIN")?;
+        let tokens = (|| {
+            conn.prepare_cached("INSERT INTO t (x) VALUES (?1)")?
+                .execute([text])?;
+            conn.prepare_cached("SELECT term FROM v ORDER BY offset")?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })();
+        conn.execute_batch("ROLLBACK")?;
+        tokens
+    })
+}
+
+/// A user's words as an FTS5 query: the index's own tokens, each quoted (so
+/// no FTS syntax gets through, and no token can turn into a phrase, which a
+/// `detail = column` index cannot answer) and matched as a prefix; all must
+/// match. `None` when the text holds no token at all.
+pub fn fts_query(q: &str) -> rusqlite::Result<Option<String>> {
+    let terms: Vec<String> = index_tokens(q)?
+        .into_iter()
         .take(16)
-        .map(|w| format!("\"{}\"*", w.replace('"', "")))
+        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    Ok((!terms.is_empty()).then(|| terms.join(" ")))
 }
 
 pub struct Filters {
@@ -119,7 +159,7 @@ pub fn search(conn: &rusqlite::Connection, f: &Filters) -> rusqlite::Result<(Vec
     ];
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     let mut order = "p.updated_at DESC, u.username_key";
-    if let Some(q) = f.q.as_deref().and_then(fts_query) {
+    if let Some(q) = f.q.as_deref().map(fts_query).transpose()?.flatten() {
         from.push_str(
             " JOIN search_docs d ON d.user_id = u.id JOIN search_index ON search_index.rowid = d.doc",
         );
@@ -176,15 +216,35 @@ pub fn search(conn: &rusqlite::Connection, f: &Filters) -> rusqlite::Result<(Vec
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{TOKENIZE, fts_query};
 
     #[test]
     fn queries_cannot_inject_fts_syntax() {
         assert_eq!(
-            fts_query("rust AND \"x\" OR"),
-            Some("\"rust\"* \"AND\"* \"x\"* \"OR\"*".into())
+            fts_query("rust AND \"x\" OR").unwrap(),
+            Some("\"rust\"* \"and\"* \"x\"* \"or\"*".into())
         );
-        assert_eq!(fts_query("c++ c#"), Some("\"c++\"* \"c#\"*".into()));
-        assert_eq!(fts_query("  *** "), None);
+        assert_eq!(fts_query("  *** ").unwrap(), None);
+    }
+
+    #[test]
+    fn queries_are_split_where_the_index_splits() {
+        // each of these once became a phrase, which the index cannot answer
+        assert_eq!(
+            fts_query("node+js").unwrap(),
+            Some("\"node\"* \"js\"*".into())
+        );
+        assert_eq!(fts_query("c#d").unwrap(), Some("\"c\"* \"d\"*".into()));
+        // the vowel signs and the virama are separators to unicode61
+        assert_eq!(
+            fts_query("कृष्ण").unwrap(),
+            Some("\"क\"* \"ष\"* \"ण\"*".into())
+        );
+        assert_eq!(fts_query("Ünïcödé").unwrap(), Some("\"unicode\"*".into()));
+    }
+
+    #[test]
+    fn the_tokenizer_is_the_index_one() {
+        assert!(crate::db::SCHEMA.contains(&format!("tokenize = '{TOKENIZE}'")));
     }
 }

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use serde_json::{Value, json};
 
-use super::public::page;
+use super::public::{page, text_filter};
 use super::{Ctx, ok};
 use crate::audit;
 use crate::db;
@@ -102,7 +102,7 @@ const USER_COLUMNS: &str = "u.id, u.username, u.email, u.full_name, u.is_admin, 
 
 pub fn list(ctx: &Ctx) -> ApiResult {
     let (limit, offset) = page(ctx)?;
-    let q = ctx.req.get_param("q").filter(|s| !s.trim().is_empty());
+    let q = text_filter(ctx, "q")?;
     let plan = ctx.req.get_param("plan").filter(|s| !s.is_empty());
     if let Some(p) = &plan
         && crate::plans::Plan::parse(p).is_none()

@@ -8,7 +8,7 @@ use crate::accounts::{self, NewUser};
 use crate::audit;
 use crate::auth::Via;
 use crate::db;
-use crate::domain::{Email, Password, Username};
+use crate::domain::{Email, MAX_EMAIL, MAX_PASSWORD, Password, Username};
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::time::rfc3339;
@@ -72,6 +72,19 @@ pub fn login(ctx: &Ctx) -> ApiResult {
     let mut f = Fields::new(ctx.body()?)?;
     let login = f.raw_string("username");
     let password = f.raw_string("password");
+    // No account has a longer name or email, nor a longer password: such a
+    // text is refused before it names a bucket or reaches the hasher.
+    if login.as_ref().is_some_and(|s| s.trim().len() > MAX_EMAIL) {
+        let max = format!("at most {MAX_EMAIL} characters");
+        f.error("username", "too_long", max);
+    }
+    if password
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > MAX_PASSWORD)
+    {
+        let max = format!("at most {MAX_PASSWORD} characters");
+        f.error("password", "too_long", max);
+    }
     f.finish()?;
     let (Some(login), Some(password)) = (login, password) else {
         unreachable!()
@@ -81,13 +94,6 @@ pub fn login(ctx: &Ctx) -> ApiResult {
     // before any hashing: a flood is cut off cheaply
     let limits = &ctx.app.config.limits;
     ctx.limit_ip("login", limits.login_ip)?;
-    ctx.limit(
-        "login_account",
-        &format!("login-account:{key}"),
-        limits.login_account,
-    )?;
-    // the same for known and unknown accounts, so it tells nothing
-    ctx.app.hasher.admit()?;
     let user = {
         let conn = ctx.app.pool.get()?;
         conn.prepare_cached(
@@ -106,6 +112,16 @@ pub fn login(ctx: &Ctx) -> ApiResult {
         })
         .optional()?
     };
+    // One bucket per account, whichever spelling signs in (`ada`, `ADA`,
+    // `ada@example.com`); a name that is no account gets a bucket of its own
+    // just the same, so a 429 tells nothing about who exists.
+    let account = match &user {
+        Some((id, ..)) => format!("login-account:user:{id}"),
+        None => format!("login-account:name:{key}"),
+    };
+    ctx.limit("login_account", &account, limits.login_account)?;
+    // the same for known and unknown accounts, so it tells nothing
+    ctx.app.hasher.admit()?;
     let refused = || ApiError::unauthorized("invalid_credentials", "Wrong username or password");
     let Some((id, username, is_admin, disabled, stamp, hash)) = user else {
         ctx.app.hasher.verify_nobody(&password)?;

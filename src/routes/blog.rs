@@ -127,7 +127,13 @@ fn from_json(ctx: &Ctx, slug_from_path: Option<&str>) -> ApiResult<Post> {
         Ok(post) if errors.is_empty() => Ok(post),
         Ok(_) => Err(ApiError::validation(errors)),
         Err(more) => {
-            errors.extend(more);
+            // A field already refused as sent (a control character, say) is
+            // not also reported as missing.
+            let fresh: Vec<_> = more
+                .into_iter()
+                .filter(|m| !errors.iter().any(|e| e.field == m.field))
+                .collect();
+            errors.extend(fresh);
             Err(ApiError::validation(errors))
         }
     }

@@ -137,9 +137,22 @@ pub fn page(ctx: &Ctx) -> ApiResult<(i64, i64)> {
     }
 }
 
+/// The longest text a list's filter takes (`q`, `skill`, `location`).
+pub const MAX_FILTER: usize = 200;
+
+/// A text filter of a list: absent when blank, a 422 past `MAX_FILTER`
+/// characters (they would only ever match nothing, slowly).
+pub fn text_filter(ctx: &Ctx, name: &str) -> ApiResult<Option<String>> {
+    match ctx.req.get_param(name).filter(|s| !s.trim().is_empty()) {
+        Some(s) if s.chars().count() > MAX_FILTER => {
+            Err(ApiError::field(name, "too_long", "at most 200 characters"))
+        }
+        v => Ok(v),
+    }
+}
+
 pub fn search(ctx: &Ctx) -> ApiResult {
     let (limit, offset) = page(ctx)?;
-    let text = |name: &str| ctx.req.get_param(name).filter(|s| !s.trim().is_empty());
     let open_to_work = match ctx.req.get_param("open_to_work").as_deref() {
         None | Some("") => None,
         Some("true") => Some(true),
@@ -153,22 +166,13 @@ pub fn search(ctx: &Ctx) -> ApiResult {
         }
     };
     let filters = Filters {
-        q: text("q"),
-        skill: text("skill"),
+        q: text_filter(ctx, "q")?,
+        skill: text_filter(ctx, "skill")?,
         open_to_work,
-        location: text("location"),
+        location: text_filter(ctx, "location")?,
         limit,
         offset,
     };
-    for (name, v) in [
-        ("q", &filters.q),
-        ("skill", &filters.skill),
-        ("location", &filters.location),
-    ] {
-        if v.as_ref().is_some_and(|s| s.chars().count() > 200) {
-            return Err(ApiError::field(name, "too_long", "at most 200 characters"));
-        }
-    }
     let conn = ctx.app.pool.get()?;
     // résumés written a moment ago are indexed before anyone searches
     if derived::pending(&conn)? {

@@ -138,6 +138,14 @@ fn user_search_and_drill_down() {
     );
     app.get("/v1/admin/users?plan=gold", Cred::Jwt(&admin))
         .problem(422, "validation_failed");
+    // the document says at most 200 characters: 200 pass, 201 do not
+    assert_eq!(list(&format!("q={}", "a".repeat(200)))["total"], 0);
+    let long = app.get(
+        &format!("/v1/admin/users?q={}", "a".repeat(201)),
+        Cred::Jwt(&admin),
+    );
+    long.problem(422, "validation_failed");
+    assert_eq!(long.field_errors(), errs(&[("q", "too_long")]));
     app.get("/v1/admin/users?is_admin=maybe", Cred::Jwt(&admin))
         .problem(422, "validation_failed");
 
@@ -457,6 +465,55 @@ fn blog_posts_from_draft_to_published() {
     for action in ["blog.create", "blog.update", "blog.delete"] {
         assert!(a.contains(&action.to_string()), "{action}");
     }
+}
+
+/// A control character is reported once, as what it is, not also as a
+/// missing field (found by a schema fuzzer).
+#[test]
+fn blog_fields_with_control_characters_get_one_error_each() {
+    let app = spawn_app();
+    let admin = app.admin("boss");
+    let bad = json!({"slug": "ctl", "title": "Hi\u{7}", "body_markdown": "x\u{1b}[31m", "status": "draft"});
+    let r = app.post("/v1/admin/blog/posts", Cred::Jwt(&admin), &bad);
+    r.problem(422, "validation_failed");
+    assert_eq!(
+        r.field_errors(),
+        errs(&[
+            ("title", "invalid_characters"),
+            ("body_markdown", "invalid_characters")
+        ])
+    );
+    let r = app.call(
+        "PUT",
+        "/v1/admin/blog/posts/ctl",
+        Cred::Jwt(&admin),
+        Some(&bad),
+    );
+    r.problem(422, "validation_failed");
+    assert_eq!(
+        r.field_errors(),
+        errs(&[
+            ("title", "invalid_characters"),
+            ("body_markdown", "invalid_characters")
+        ])
+    );
+    // a missing one is still reported as missing
+    let r = app.post(
+        "/v1/admin/blog/posts",
+        Cred::Jwt(&admin),
+        &json!({"slug": "ctl", "title": "Hi\u{7}"}),
+    );
+    assert_eq!(
+        r.field_errors(),
+        errs(&[
+            ("title", "invalid_characters"),
+            ("body_markdown", "required")
+        ])
+    );
+    assert_eq!(
+        app.get("/v1/admin/blog/posts", Cred::Jwt(&admin)).json()["total"],
+        0
+    );
 }
 
 #[test]

@@ -133,6 +133,11 @@ fn wrong_password_and_unknown_user_look_the_same() {
         wrong.header("WWW-Authenticate"),
         unknown.header("WWW-Authenticate")
     );
+    // wrong sign-in details are no bad access token (RFC 6750 §3)
+    assert_eq!(
+        wrong.header("WWW-Authenticate"),
+        Some("Bearer realm=\"restume\"")
+    );
     let r = app.post("/v1/auth/login", Cred::None, &json!({"username": "ada"}));
     assert_eq!(r.field_errors(), errs(&[("password", "required")]));
 }
@@ -287,7 +292,10 @@ fn the_credential_matrix() {
     // no credential
     let r = app.get("/v1/me/account", Cred::None);
     r.problem(401, "not_authenticated");
-    assert_eq!(r.header("WWW-Authenticate"), Some("Bearer"));
+    assert_eq!(
+        r.header("WWW-Authenticate"),
+        Some("Bearer realm=\"restume\"")
+    );
     app.post("/v1/auth/refresh", Cred::None, &json!({}))
         .problem(401, "not_authenticated");
     app.get("/v1/auth/api-keys", Cred::None)

@@ -370,3 +370,65 @@ fn every_acknowledged_write_survives_kill_9() {
     assert_eq!(integrity(&db), "ok");
     assert_eq!(app.login(acked.last().unwrap(), PASSWORD).status, 200);
 }
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Runs `restume <args> --db <db>` under a umask that keeps nothing private.
+fn restume_careless_umask(args: &[&str], db: &Path) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" \"$@\"")
+        .arg(bin())
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env("RESTUME_JWT_SECRET", SECRET)
+        .output()
+        .unwrap()
+}
+
+/// Found by an outside probe: `restume.db` was created 0644, and it holds
+/// password hashes (and, without RESTUME_JWT_SECRET, the signing secret).
+#[test]
+fn the_database_and_every_copy_of_it_are_owner_only() {
+    let dir = Arc::new(TempDir::new());
+    let mut app = spawn_in(Arc::clone(&dir), &[], &[]);
+    app.user("ada");
+    let db = app.db_path();
+    for side in ["", "-wal", "-shm"] {
+        let f = dir.0.join(format!("restume.db{side}"));
+        assert_eq!(mode(&f), 0o600, "{}", f.display());
+    }
+    let saved = TempDir::new();
+    let backup = saved.0.join("copy.db");
+    let out = restume_careless_umask(&["backup", backup.to_str().unwrap()], &db);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode(&backup), 0o600);
+    assert!(app.terminate().success());
+
+    // a database an older version (or a copy by hand) left readable by all
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&backup, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = restume_careless_umask(&["restore", backup.to_str().unwrap()], &db);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for f in dir.files() {
+        assert_eq!(mode(&dir.0.join(&f)), 0o600, "{f}");
+    }
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let app = spawn_in(Arc::clone(&dir), &[], &[]);
+    assert_eq!(app.login("ada", PASSWORD).status, 200);
+    assert_eq!(mode(&db), 0o600);
+    assert!(
+        app.settled_log().contains("owner-only (0600) now"),
+        "{}",
+        app.settled_log()
+    );
+}

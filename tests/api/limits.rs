@@ -55,6 +55,68 @@ fn login_is_limited_per_account() {
     );
 }
 
+/// Found by an outside probe: `alice`, `ALICE` and `alice@example.com` each
+/// had five tries of their own.
+#[test]
+fn every_spelling_of_an_account_shares_its_bucket() {
+    let app = spawn_with(&["--limit-login-account", "3:1/h"], &[]);
+    app.user("alice"); // one login
+    assert_eq!(app.login("ALICE", "wrong password").status, 401);
+    assert_eq!(
+        app.login(" alice@EXAMPLE.com ", "wrong password").status,
+        401
+    );
+    app.login("alice@example.com", PASSWORD)
+        .problem(429, "rate_limited");
+    app.login("Alice", PASSWORD).problem(429, "rate_limited");
+}
+
+/// Found by an outside probe: a 1 MB login name became a stored bucket key.
+#[test]
+fn a_huge_login_name_names_no_bucket() {
+    let app = spawn_app();
+    app.user("ada");
+    let huge = "a".repeat(1_000_000);
+    for body in [
+        json!({"username": huge, "password": "x"}),
+        json!({"username": format!("{}@example.com", "a".repeat(250)), "password": "x"}),
+    ] {
+        let r = app.post("/v1/auth/login", Cred::None, &body);
+        assert_eq!(r.field_errors(), errs(&[("username", "too_long")]));
+    }
+    let r = app.post(
+        "/v1/auth/login",
+        Cred::None,
+        &json!({"username": "ada", "password": "p".repeat(129)}),
+    );
+    assert_eq!(r.field_errors(), errs(&[("password", "too_long")]));
+    // the longest real address still signs in as usual (wrongly, here)
+    let longest = format!("{}@{}.com", "a".repeat(64), "b".repeat(185));
+    assert_eq!(longest.len(), 254);
+    app.login(&longest, "x").problem(401, "invalid_credentials");
+    // what was kept: no key longer than the bound, in memory or on disk
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let (accounts, longest): (i64, i64) = loop {
+        let seen = open_db(&app.db_path())
+            .query_row(
+                "SELECT count(*), coalesce(max(length(key)), 0) FROM buckets
+                 WHERE key LIKE 'login-account:%'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        if seen.0 >= 2 || std::time::Instant::now() > deadline {
+            break seen;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(
+        accounts, 2,
+        "ada's and the long address's buckets are written"
+    );
+    assert!(longest <= 100, "a bucket key of {longest} bytes");
+}
+
 #[test]
 fn register_is_limited_per_ip_and_nothing_is_created() {
     let app = spawn_with(&["--limit-register", "2:1/h"], &[]);

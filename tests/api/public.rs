@@ -287,6 +287,41 @@ fn search_matches_filters_and_pages() {
     }
 }
 
+/// Found by a schema fuzzer: these once answered 500 (a `+`, a `#` or the
+/// marks of Devanagari made a phrase, which the index cannot answer).
+#[test]
+fn any_text_a_person_types_searches() {
+    let app = spawn_app();
+    let jwt = app.user("krishna");
+    app.patch(
+        "/v1/me/account",
+        Cred::Jwt(&jwt),
+        &json!({"full_name": "कृष्ण Sharma"}),
+    );
+    for skill in ["Node.js", "C#", "C++"] {
+        let r = app.post("/v1/me/skills", Cred::Jwt(&jwt), &json!({"name": skill}));
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let s = |q: &str| {
+        let r = app.get(&format!("/v1/profiles?q={q}"), Cred::None);
+        assert_eq!(r.status, 200, "q={q}: {}", r.text());
+        usernames(&r.json())
+    };
+    assert_eq!(s("node%2Bjs"), ["krishna"]);
+    assert_eq!(s("node.js"), ["krishna"]);
+    assert_eq!(s("c%23d"), Vec::<String>::new());
+    assert_eq!(s("c%23"), ["krishna"]);
+    // "कृष्ण", as a browser sends it
+    assert_eq!(
+        s("%E0%A4%95%E0%A5%83%E0%A4%B7%E0%A5%8D%E0%A4%A3"),
+        ["krishna"]
+    );
+    assert_eq!(s("%E0%A4%B0%E0%A4%BE%E0%A4%AE"), Vec::<String>::new());
+    for odd in ["%E2%80%8B", "%CC%81", "%F0%9F%A6%80+rust", "a-b_c", "%00"] {
+        s(odd);
+    }
+}
+
 #[test]
 fn the_index_follows_every_write() {
     let app = spawn_app();
