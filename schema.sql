@@ -106,10 +106,15 @@ CREATE TABLE IF NOT EXISTS skills (
     keywords   TEXT,
     extra      TEXT NOT NULL DEFAULT '{}',
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    UNIQUE (user_id, name)
+    updated_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS skills_user ON skills(user_id, position);
+-- Names are unique per owner for the API (checked in the write that makes
+-- or renames a skill, without regard to case), not in the table: a JSON
+-- Resume document may hold two skills of one name, or several without one,
+-- and imports as it is. (Up to user_version 1 this was a UNIQUE constraint;
+-- src/db.rs rebuilds such a table.)
+CREATE INDEX IF NOT EXISTS skills_name ON skills(user_id, name);
 
 CREATE TABLE IF NOT EXISTS experience (
     id         TEXT PRIMARY KEY,
@@ -276,4 +281,4 @@ CREATE TABLE IF NOT EXISTS daily_stats (
     PRIMARY KEY (user_id, day)
 ) STRICT, WITHOUT ROWID;
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

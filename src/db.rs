@@ -122,6 +122,7 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
     first
         .execute_batch(SCHEMA)
         .map_err(|e| format!("cannot apply schema.sql: {e}"))?;
+    migrate(&first).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
     // The writer's cache may grow to 1 MiB: it stays valid from one write
     // to the next. (8 MiB gave about 10% more writes a second, and held up
     // to 7 MB more at 500 connections of reads, where the view counts are
@@ -147,6 +148,35 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
     Ok(Pool {
         readers,
         writer: Arc::new(writer::Writer::new(first)),
+    })
+}
+
+/// What `CREATE ... IF NOT EXISTS` cannot change in a database made by an
+/// older version, done once, all or nothing.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    // v1 → v2: skill names lose their UNIQUE constraint (see schema.sql).
+    let skills: String = conn.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'skills'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !skills.contains("UNIQUE (user_id, name)") {
+        return Ok(());
+    }
+    // The table is made anew by schema.sql itself, so its definition is
+    // written once; no other table refers to it.
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE;
+         ALTER TABLE skills RENAME TO skills_v1;
+         DROP INDEX IF EXISTS skills_user;
+         DROP INDEX IF EXISTS skills_name;
+         {SCHEMA}
+         INSERT INTO skills SELECT * FROM skills_v1;
+         DROP TABLE skills_v1;
+         COMMIT;"
+    ))
+    .inspect_err(|_| {
+        let _ = conn.execute_batch("ROLLBACK");
     })
 }
 

@@ -187,16 +187,8 @@ pub fn parse(doc: Value) -> Result<Import, ApiError> {
                 Vec::new()
             }
         };
-        if section.name == "skills" {
-            let names: Vec<&str> = rows.iter().filter_map(|(c, _)| c[0].as_str()).collect();
-            if let Some(i) = sections::duplicate_name(&names) {
-                errors.push(FieldError::new(
-                    format!("skills[{i}].name"),
-                    "duplicate",
-                    "names a skill twice",
-                ));
-            }
-        }
+        // Two skills of one name (or none) are valid JSON Resume: they are
+        // imported as they are; only the API refuses to make a second one.
         import.sections.push((section, rows));
     }
     for (key, must_be_array) in VERBATIM {

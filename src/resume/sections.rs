@@ -186,8 +186,19 @@ impl Section {
         let mut cells = Vec::with_capacity(self.cols.len());
         for col in self.cols {
             let key = if json_resume { col.jr } else { col.name };
+            // A JSON Resume document means an empty string as "absent".
+            let opt = |p: Patch<String>| match p {
+                Patch::Set(s) if json_resume && s.is_empty() => Value::Null,
+                other => opt(other),
+            };
             let value = match col.kind {
                 Kind::Text { min: 0, max } => opt(f.optional_string(key, max)),
+                // JSON Resume requires nothing: an item without the field is
+                // kept with it empty, and exported without it again.
+                Kind::Text { max, .. } if json_resume => match f.optional_string(key, max) {
+                    Patch::Set(s) => Value::String(s),
+                    _ => Value::String(String::new()),
+                },
                 Kind::Text { min, max } => f
                     .required_string(key, min, max)
                     .map_or(Value::Null, Value::String),
@@ -203,6 +214,7 @@ impl Section {
                     other => opt(other),
                 },
                 Kind::Date => match f.optional_string(key, 10) {
+                    Patch::Set(s) if json_resume && s.is_empty() => Value::Null,
                     Patch::Set(s) if parse_partial_date(&s).is_none() => {
                         f.error(
                             key,
@@ -386,11 +398,12 @@ impl Section {
     }
 
     /// The JSON Resume item: mapped columns that have a value, then the
-    /// fields kept verbatim.
+    /// fields kept verbatim. An empty required field is one the imported item
+    /// did not have, so it is left out again.
     pub fn jr_item(&self, row: &Row) -> Value {
         let mut obj = row.extra.clone();
         for (col, v) in self.cols.iter().zip(&row.cells) {
-            if !v.is_null() {
+            if !v.is_null() && v.as_str() != Some("") {
                 obj.insert(col.jr.into(), v.clone());
             }
         }
@@ -413,12 +426,6 @@ pub struct Row {
     pub updated_at: i64,
     pub extra: Map<String, Value>,
     pub cells: Cells,
-}
-
-/// A duplicate skill name (without regard to case) among `names`, by index.
-pub fn duplicate_name(names: &[&str]) -> Option<usize> {
-    let mut seen = std::collections::HashSet::new();
-    names.iter().position(|n| !seen.insert(n.to_lowercase()))
 }
 
 pub fn field_error(path: String, code: &'static str, message: &str) -> FieldError {

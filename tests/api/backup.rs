@@ -432,3 +432,69 @@ fn the_database_and_every_copy_of_it_are_owner_only() {
         app.settled_log()
     );
 }
+
+/// A database made before skill names lost their UNIQUE constraint (schema
+/// version 1) is rebuilt at start, with every row kept.
+#[test]
+fn a_version_1_database_is_migrated_at_start() {
+    let dir = Arc::new(TempDir::new());
+    let mut app = spawn_in(Arc::clone(&dir), &[], &[]);
+    let jwt = app.user("ada");
+    app.post(
+        "/v1/me/skills",
+        Cred::Jwt(&jwt),
+        &json!({"name": "Rust", "years": 6}),
+    );
+    assert!(app.terminate().success());
+    {
+        let db = open_db(&app.db_path());
+        db.execute_batch(
+            "BEGIN;
+             CREATE TABLE old_skills (
+                 id TEXT PRIMARY KEY,
+                 user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                 position INTEGER NOT NULL,
+                 name TEXT NOT NULL COLLATE NOCASE,
+                 level TEXT, years INTEGER, category TEXT, keywords TEXT,
+                 extra TEXT NOT NULL DEFAULT '{}',
+                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                 UNIQUE (user_id, name)
+             ) STRICT;
+             INSERT INTO old_skills SELECT * FROM skills;
+             DROP TABLE skills;
+             ALTER TABLE old_skills RENAME TO skills;
+             CREATE INDEX skills_user ON skills(user_id, position);
+             PRAGMA user_version = 1;
+             COMMIT;",
+        )
+        .unwrap();
+    }
+    let app = spawn_in(Arc::clone(&dir), &[], &[]);
+    let jwt = app.login("ada", PASSWORD).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let skills = app.get("/v1/me/skills", Cred::Jwt(&jwt)).json();
+    assert_eq!(
+        (skills[0]["name"].clone(), skills[0]["years"].clone()),
+        (json!("Rust"), json!(6))
+    );
+    let r = app.call(
+        "PUT",
+        "/v1/me/resume",
+        Cred::Jwt(&jwt),
+        Some(&json!({"skills": [{"level": "a"}, {"level": "b"}, {"name": "Go"}, {"name": "go"}]})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let db = open_db(&app.db_path());
+    let (version, sql): (i64, String) = db
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), sql FROM sqlite_schema WHERE name = 'skills'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(version, 2);
+    assert!(!sql.contains("UNIQUE"), "{sql}");
+    assert_eq!(integrity(&db), "ok");
+}
