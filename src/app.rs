@@ -34,17 +34,27 @@ const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 /// Writes what is kept in memory (counters, rate-limit buckets) to the
 /// database.
+/// What is not written stays in memory for the next round. A storage
+/// incident (a full disk …) is logged once by `db::health`, not here every
+/// second; while it lasts, a probe write finds out when it is over.
 fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets) {
-    if let Err(e) = counters.flush(pool) {
+    let quiet = || db::health::current().is_some();
+    if let Err(e) = counters.flush(pool)
+        && !quiet()
+    {
         log::line(&format!("counters not written yet: {e}"));
     }
     let now = crate::quota::clock();
     match db::write(pool, |tx| Ok(buckets.write_dirty(tx, now)?)) {
         Ok(written) => buckets.written(&written, now),
-        Err(e) => log::line(&format!(
+        Err(e) if !quiet() => log::line(&format!(
             "rate-limit buckets not written yet: {}",
             e.cause.as_deref().unwrap_or(&e.detail)
         )),
+        Err(_) => {}
+    }
+    if quiet() {
+        db::health::probe(pool);
     }
 }
 

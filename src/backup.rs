@@ -56,7 +56,10 @@ impl DbLock {
                 .create(true)
                 .truncate(false)
                 .open(&path)
-                .map_err(|e| format!("cannot open {shown}: {e}"))?;
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::ReadOnlyFilesystem => crate::db::read_only(db),
+                    _ => format!("cannot open {shown}: {e}"),
+                })?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => return Ok(None),

@@ -12,6 +12,7 @@ use crate::error::ApiResult;
 
 pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
 
+pub mod health;
 mod writer;
 
 /// The database: a pool of reading connections, and the one connection every
@@ -58,16 +59,19 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Makes `path` owner-only (0600) when it is not, and says whether it had to:
+/// Takes every permission from group and others (0600 at most), and says
+/// whether it had to:
 /// the database and every copy of it hold password hashes and, unless
 /// `RESTUME_JWT_SECRET` is set, the signing secret.
 pub fn make_private(path: &Path) -> std::io::Result<bool> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path)?.permissions().mode();
-    if mode & 0o777 == 0o600 {
+    let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+    // the owner keeps what they had (a file made read-only stays so)
+    let private = mode & 0o600;
+    if private == mode {
         return Ok(false);
     }
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(private))?;
     Ok(true)
 }
 
@@ -90,7 +94,10 @@ pub fn create_private(path: &Path) -> std::io::Result<()> {
 /// one an older version, or a copy by hand, left readable by others.
 fn private_files(path: &Path) -> Result<(), String> {
     let cannot = |e: std::io::Error| format!("cannot make {} private: {e}", path.display());
-    create_private(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    create_private(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::ReadOnlyFilesystem => read_only(path),
+        _ => format!("cannot create {}: {e}", path.display()),
+    })?;
     for side in ["", "-wal", "-shm"] {
         let file = crate::backup::sibling(path, side);
         match make_private(&file) {
@@ -100,10 +107,22 @@ fn private_files(path: &Path) -> Result<(), String> {
             )),
             Ok(false) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+                return Err(read_only(path));
+            }
             Err(e) => return Err(cannot(e)),
         }
     }
     Ok(())
+}
+
+/// The one line a start on a read-only database ends with.
+pub fn read_only(path: &Path) -> String {
+    format!(
+        "{} is read-only: RESTume must write to its database (check the file's mode and \
+         owner, and whether its filesystem is mounted read-only)",
+        path.display()
+    )
 }
 
 /// Opens (creating when needed) the database, applies the schema and returns a pool.
@@ -114,7 +133,10 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
     // journal_mode is a property of the file: set it once, before the pool opens.
     let mode: String = first
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(|e| format!("cannot use {}: {e}", path.display()))?;
+        .map_err(|e| match health::Fault::of(&e) {
+            Some(health::Fault::ReadOnly) => read_only(path),
+            _ => format!("cannot use {}: {e}", path.display()),
+        })?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(format!("{}: cannot switch to WAL mode", path.display()));
     }

@@ -5,6 +5,8 @@
 use rouille::Response;
 use serde_json::{Value, json};
 
+use crate::db::health::Fault;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub field: String,
@@ -170,18 +172,17 @@ impl ApiError {
 }
 
 impl From<rusqlite::Error> for ApiError {
+    /// A full disk, a read-only or vanished file and a lock held by another
+    /// program each get their own answer (and one log line per incident,
+    /// `db::health`); anything else is a bug.
     fn from(e: rusqlite::Error) -> Self {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e
-            && matches!(
-                f.code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            )
-        {
-            let mut busy = ApiError::unavailable("The database is busy, try again", 1);
-            busy.cause = Some(e.to_string());
-            return busy;
+        match Fault::of(&e) {
+            Some(fault) => {
+                crate::db::health::failed(fault, &e.to_string());
+                fault.error()
+            }
+            None => ApiError::internal(format!("sqlite: {e}")),
         }
-        ApiError::internal(format!("sqlite: {e}"))
     }
 }
 
@@ -206,6 +207,7 @@ fn title(status: u16) -> &'static str {
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
+        507 => "Insufficient Storage",
         _ => "Internal Server Error",
     }
 }

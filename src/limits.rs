@@ -171,6 +171,8 @@ pub fn bounded_key(key: &str) -> std::borrow::Cow<'_, str> {
 /// Buckets kept in memory before the clean ones are dropped (they are
 /// read back from the table when met again).
 const MAX_IN_MEMORY: usize = 100_000;
+/// The most buckets kept in memory whatever happens (see `Buckets::load`).
+const HARD_MAX: usize = 4 * MAX_IN_MEMORY;
 
 #[derive(Default)]
 struct Slot {
@@ -206,7 +208,18 @@ impl Buckets {
         }
         let conn = open()?;
         let stored = load(&conn, key)?;
-        self.lock().entry(key.to_string()).or_insert(Slot {
+        let mut slots = self.lock();
+        // While flushes fail (a full disk) nothing is marked clean, so
+        // `written` never trims: past the hard bound, clean buckets go, and
+        // then the dirty ones (a forgotten bucket starts full again: the
+        // limiter errs on the lenient side rather than grow without end).
+        if slots.len() >= HARD_MAX {
+            slots.retain(|_, s| s.dirty);
+            if slots.len() >= HARD_MAX {
+                slots.clear();
+            }
+        }
+        slots.entry(key.to_string()).or_insert(Slot {
             bucket: stored,
             dirty: false,
         });

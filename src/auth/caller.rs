@@ -153,11 +153,13 @@ fn by_key(app: &App, raw: &str) -> ApiResult<Caller> {
     }
     if last_used.is_none_or(|t| now - t >= LAST_USED_GRANULARITY) {
         drop(conn);
-        crate::db::write(&app.pool, |tx| {
+        // Bookkeeping: a read with a key goes on when it cannot be kept (a
+        // full disk, say); it is tried again on the next request.
+        let _ = crate::db::write(&app.pool, |tx| {
             tx.prepare_cached("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2")?
                 .execute(rusqlite::params![now, id])?;
             Ok(())
-        })?;
+        });
     }
     Ok(Caller {
         id: user_id,

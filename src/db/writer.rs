@@ -21,6 +21,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
 use rusqlite::Connection;
 
+use super::health::{self, Fault};
 use crate::error::{ApiError, ApiResult};
 
 pub struct Writer {
@@ -28,6 +29,9 @@ pub struct Writer {
     queue: Mutex<Queue>,
     /// Signalled when a batch is finished (its jobs are marked done).
     finished: Condvar,
+    /// The database file's path and identity when opened: before each
+    /// transaction the path must still name it (see `health::Fault::Moved`).
+    file: Option<(std::path::PathBuf, (u64, u64))>,
 }
 
 #[derive(Default)]
@@ -43,6 +47,8 @@ struct Job<'a> {
     done: bool,
     /// Whether the job's changes were committed.
     committed: bool,
+    /// Why its transaction could not begin or commit, when the database said.
+    fault: Option<Fault>,
 }
 
 struct JobPtr(*mut Job<'static>);
@@ -55,7 +61,13 @@ const MAX_BATCH: usize = 64;
 
 impl Writer {
     pub fn new(conn: Connection) -> Writer {
+        let file = conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+            .and_then(|p| health::identity(&p).map(|id| (p, id)));
         Writer {
+            file,
             conn: Mutex::new(conn),
             queue: Mutex::new(Queue::default()),
             finished: Condvar::new(),
@@ -110,6 +122,7 @@ impl Writer {
             run: &mut run,
             done: false,
             committed: false,
+            fault: None,
         };
         // Safety: see `Job`; from here on the job is only reached through
         // this pointer, and it is out of the queue (taken by a combiner) and
@@ -133,6 +146,11 @@ impl Writer {
                     q.jobs.drain(..n).collect()
                 };
                 drop(q);
+                if let Some((path, id)) = &self.file {
+                    // one stat per transaction: a write is never acknowledged
+                    // into a file that is gone from its path
+                    health::check_file(path, Some(*id));
+                }
                 combine(conn, &batch);
                 q = self.queue();
                 for p in batch {
@@ -148,15 +166,14 @@ impl Writer {
         }
         drop(q);
         // Safety: done, so no combiner touches the job any more.
-        let committed = unsafe { (*jp).committed };
+        let (committed, fault) = unsafe { ((*jp).committed, (*jp).fault) };
+        let failed = |what: &str| fault.map_or_else(|| ApiError::internal(what), Fault::error);
         match out {
-            // never run: the transaction could not begin (logged)
-            None => Err(ApiError::internal("the write's transaction did not begin")),
+            // never run: the transaction could not begin
+            None => Err(failed("the write's transaction did not begin")),
             Some(Err(panic)) => resume_unwind(panic),
             Some(Ok(Err(e))) => Err(e),
-            Some(Ok(Ok(_))) if !committed => {
-                Err(ApiError::internal("the write's transaction did not commit"))
-            }
+            Some(Ok(Ok(_))) if !committed => Err(failed("the write's transaction did not commit")),
             Some(Ok(Ok(v))) => Ok(v),
         }
     }
@@ -170,8 +187,19 @@ fn run_sql(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
 /// Runs a batch in one transaction and records in each job whether its
 /// changes were committed. Frees the connection before returning.
 fn combine(conn: MutexGuard<'_, Connection>, batch: &[JobPtr]) {
+    if let Some(fault) = health::refusing() {
+        for p in batch {
+            // Safety: the owner waits until the job is marked done.
+            unsafe { (*p.0).fault = Some(fault) };
+        }
+        return;
+    }
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-        crate::log::line(&format!("cannot begin a write: {e}"));
+        let fault = noted(&e, "cannot begin a write");
+        for p in batch {
+            // Safety: the owner waits until the job is marked done.
+            unsafe { (*p.0).fault = fault };
+        }
         return;
     }
     let mut kept = Vec::with_capacity(batch.len());
@@ -192,20 +220,37 @@ fn combine(conn: MutexGuard<'_, Connection>, batch: &[JobPtr]) {
         };
         kept.push(ok);
     }
-    let committed = match conn.execute_batch("COMMIT") {
-        Ok(()) => true,
+    let (committed, fault) = match conn.execute_batch("COMMIT") {
+        Ok(()) => {
+            health::wrote();
+            (true, None)
+        }
         Err(e) => {
-            crate::log::line(&format!("commit failed: {e}"));
+            let fault = noted(&e, "commit failed");
             if !conn.is_autocommit() {
                 let _ = conn.execute_batch("ROLLBACK");
             }
-            false
+            (false, fault)
         }
     };
     for (p, ok) in batch.iter().zip(kept) {
         // Safety: as above; `done` is not set yet.
-        unsafe { (*p.0).committed = committed && ok };
+        unsafe {
+            (*p.0).committed = committed && ok;
+            (*p.0).fault = fault;
+        }
     }
+}
+
+/// A storage fault goes to `health` (logged once per incident), anything
+/// else to the log at once.
+fn noted(e: &rusqlite::Error, what: &str) -> Option<Fault> {
+    let fault = Fault::of(e);
+    match fault {
+        Some(f) => health::failed(f, &e.to_string()),
+        None => crate::log::line(&format!("{what}: {e}")),
+    }
+    fault
 }
 
 #[cfg(test)]
@@ -305,10 +350,12 @@ mod tests {
         let other = Connection::open(&path).unwrap();
         other.execute_batch("BEGIN IMMEDIATE").unwrap();
         let e = insert(&w, "a").unwrap_err();
-        assert_eq!(e.status, 500);
+        assert_eq!((e.status, e.code), (503, "unavailable"), "{e:?}");
+        assert!(e.headers.iter().any(|(k, _)| *k == "Retry-After"));
         other.execute_batch("ROLLBACK").unwrap();
         insert(&w, "a").unwrap();
         assert_eq!(count(&w), 1);
+        assert_eq!(health::current(), None, "a commit ends the incident");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -85,6 +85,29 @@ pub fn public_json(
         .optional()
 }
 
+/// The public rendering made now and kept nowhere: what a read answers when
+/// the rendering cannot be kept (the disk is full, say), so that reads never
+/// depend on a write. `None` when the profile is not public.
+pub fn render_unkept(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+    format: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
+    let resume = Resume::load(conn, user_id)?;
+    if !resume.profile.is_public || resume.disabled {
+        return Ok(None);
+    }
+    let shown = super::presentation::visible(conn, user_id)?;
+    let body = if format == "jsonresume" {
+        super::jsonresume::export(&resume, &shown)
+    } else {
+        render::public_json(&resume, &shown)
+    }
+    .to_string();
+    let tag = render::etag(&body);
+    Ok(Some((body, tag)))
+}
+
 fn is_stale(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM stale_resumes WHERE user_id = ?1)")?
         .query_row([user_id], |r| r.get(0))
@@ -129,7 +152,8 @@ pub fn spawn_refresher(pool: Pool) -> Result<Background, String> {
         let conn = pool.get().map_err(|e| e.to_string())?;
         let stale = pending(&conn).map_err(|e| e.to_string())?;
         drop(conn);
-        if stale {
+        // while writes fail (logged once by `db::health`), nothing to try
+        if stale && crate::db::health::current().is_none() {
             // background work never holds up a request's write, nor a stop
             catch_up(&pool, || {
                 !pool.writes_waiting() && !stop.load(Ordering::SeqCst)

@@ -48,15 +48,27 @@ fn rendering(ctx: &Ctx, username: &str, format: &str) -> ApiResult<(String, Stri
         (Some(b), Some(e)) if !stale => Ok((user_id, b, e)),
         // written since it was last rendered (or the JSON Resume form not
         // rendered yet): render it now
+        // known not to take writes now: do not wait for one to fail
+        _ if crate::db::health::current().is_some() => {
+            let rendered = derived::render_unkept(&*ctx.app.pool.get()?, &user_id, format)?;
+            let (b, e) = rendered.ok_or_else(ApiError::not_found)?;
+            Ok((user_id, b, e))
+        }
         _ => {
-            let (b, e) = db::write(&ctx.app.pool, |tx| {
+            let kept = db::write(&ctx.app.pool, |tx| {
                 let json = derived::public_json(tx, &user_id)?;
                 if format == "jsonresume" && json.is_some() {
                     return Ok(Some(render::jsonresume(tx, &user_id)?));
                 }
                 Ok(json)
-            })?
-            .ok_or_else(ApiError::not_found)?;
+            });
+            // A read never depends on a write: when the rendering cannot be
+            // kept (a full disk, a lock held elsewhere), answer it unkept.
+            let rendered = match kept {
+                Ok(r) => r,
+                Err(_) => derived::render_unkept(&*ctx.app.pool.get()?, &user_id, format)?,
+            };
+            let (b, e) = rendered.ok_or_else(ApiError::not_found)?;
             Ok((user_id, b, e))
         }
     }
@@ -175,8 +187,10 @@ pub fn search(ctx: &Ctx) -> ApiResult {
     };
     let conn = ctx.app.pool.get()?;
     // résumés written a moment ago are indexed before anyone searches
-    if derived::pending(&conn)? {
-        derived::catch_up(&ctx.app.pool, || true)?;
+    // A search never depends on a write: if the index cannot be brought up
+    // to date (a full disk), it searches what is indexed.
+    if crate::db::health::current().is_none() && derived::pending(&conn)? {
+        let _ = derived::catch_up(&ctx.app.pool, || true);
     }
     let (hits, total) = search::search(&conn, &filters)?;
     let items: Vec<Value> = hits

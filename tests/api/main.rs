@@ -17,4 +17,5 @@ mod profile;
 mod public;
 mod resume;
 mod sections;
+mod storage;
 mod writes;
