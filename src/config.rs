@@ -149,6 +149,13 @@ pub const SETTINGS: &[Setting] = &[
         secret: false,
         doc: "where /v1/me/billing/portal sends people; unset: no portal",
     },
+    Setting {
+        name: "replicated",
+        env: "RESTUME_REPLICATED",
+        default: "0",
+        secret: false,
+        doc: "1: the database is replicated by Litestream, which then does every WAL checkpoint (the server does none of its own, nor one at a clean stop)",
+    },
 ];
 
 /// The rate limits of SPEC §5, each configurable.
@@ -178,6 +185,8 @@ pub struct Config {
     pub limits: Limits,
     pub billing_checkout_url: Option<String>,
     pub billing_portal_url: Option<String>,
+    /// Litestream replicates the database and does its checkpoints.
+    pub replicated: bool,
 }
 
 /// Raw values by setting name, with where each came from.
@@ -312,7 +321,13 @@ impl Raw {
                 u => Err(format!("{name}: '{u}' is not an http(s) URL")),
             }
         };
+        let replicated = match self.get("replicated").trim() {
+            "1" | "true" | "yes" => true,
+            "0" | "false" | "no" | "" => false,
+            v => return Err(format!("replicated: '{v}' is not 1 or 0")),
+        };
         Ok(Config {
+            replicated,
             limits,
             billing_checkout_url: url("billing-checkout-url")?,
             billing_portal_url: url("billing-portal-url")?,

@@ -40,7 +40,18 @@ pub fn serve(config: Config) -> Result<(), String> {
         )
     })?;
     let app = Arc::new(App::new(config)?);
-    let checkpointer = start_checkpointer(&db_path, &app.pool)?;
+    // Under Litestream, a checkpoint of ours could restart the WAL before
+    // Litestream has copied its frames; Litestream checkpoints itself.
+    let replicated = app.config.replicated;
+    let checkpointer = if replicated {
+        app.pool
+            .with_writer(|c| c.execute_batch("PRAGMA wal_autocheckpoint = 0"))
+            .map_err(|e| e.to_string())?;
+        log::line("replicated: WAL checkpoints are left to Litestream");
+        None
+    } else {
+        Some(start_checkpointer(&db_path, &app.pool)?)
+    };
     let handler_app = Arc::clone(&app);
     let server = rouille::Server::new(app.config.bind, move |req| {
         server::handle(&handler_app, req)
@@ -80,7 +91,9 @@ pub fn serve(config: Config) -> Result<(), String> {
     drop(server);
     drop(checkpointer);
     drop(app);
-    db::close_cleanly(&db_path).map_err(|e| format!("cannot checkpoint the database: {e}"))?;
+    if !replicated {
+        db::close_cleanly(&db_path).map_err(|e| format!("cannot checkpoint the database: {e}"))?;
+    }
     log::line("stopped cleanly");
     Ok(())
 }

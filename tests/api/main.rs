@@ -15,6 +15,7 @@ mod openapi;
 mod plans;
 mod profile;
 mod public;
+mod replication;
 mod resume;
 mod sections;
 mod storage;
