@@ -392,6 +392,69 @@ def seed(server):
 
 
 # --------------------------------------------------------------------------
+# nginx as a caching proxy in front (the recipe in deploy/nginx/restume.conf)
+
+
+def find_nginx():
+    for c in (os.environ.get("RESTUME_NGINX"), shutil.which("nginx"), "/usr/sbin/nginx"):
+        if c and os.path.exists(c):
+            return c
+    return None
+
+
+class Nginx:
+    def __init__(self, binary, upstream_port):
+        self.dir = os.path.join(TMP, "nginx")
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = free_port()
+        with open(os.path.join(ROOT, "deploy", "nginx", "restume.conf")) as f:
+            recipe = f.read()
+        recipe = (recipe.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
+                  .replace("listen 80;", f"listen 127.0.0.1:{self.port} reuseport backlog=4096;")
+                  .replace("/var/cache/nginx/restume", os.path.join(self.dir, "cache")))
+        d = self.dir
+        with open(os.path.join(d, "restume.conf"), "w") as f:
+            f.write(recipe)
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write(f"daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n"
+                    f"events {{ worker_connections 4096; }}\n"
+                    f"http {{\n  log_format cache '$upstream_cache_status';\n"
+                    f"  access_log {d}/cache.log cache buffer=64k;\n"
+                    f"  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n"
+                    f"  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n"
+                    f"  scgi_temp_path {d}/scgi;\n  include {d}/restume.conf;\n}}\n")
+        self.proc = subprocess.Popen([binary, "-c", os.path.join(d, "nginx.conf"), "-p", d,
+                                      "-e", os.path.join(d, "error.log")],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        record_pid(self.proc.pid)
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 10
+        while health_status(self.port) != 200:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("nginx did not start")
+            time.sleep(0.02)
+
+    def cache_statuses(self):
+        path = os.path.join(self.dir, "cache.log")
+        if not os.path.exists(path):
+            return Counter()
+        with open(path) as f:
+            return Counter(line.strip() for line in f)
+
+    def reset_log(self):
+        open(os.path.join(self.dir, "cache.log"), "w").close()
+        self.proc.send_signal(signal.SIGUSR1)  # reopen the log
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+# --------------------------------------------------------------------------
 # wrk
 
 
@@ -622,6 +685,30 @@ def main():
         R["public"] = scenario(s, "2 public", wrk_cmd(base, SECONDS, script="public.lua",
                                                       script_args=[users_file]),
                                "GET", "/v1/profiles/")
+        # --- 2c: the same reads through nginx, caching as RESTume allows ---
+        nginx_bin = find_nginx()
+        if nginx_bin:
+            ng = Nginx(nginx_bin, s.port)
+            try:
+                run_wrk(wrk_cmd(ng.base, WARMUP, script="public.lua", script_args=[users_file]),
+                        WARMUP)
+                ng.reset_log()
+                time.sleep(0.2)
+                R["cached"] = scenario(s, "2c public via nginx cache",
+                                       wrk_cmd(ng.base, SECONDS, script="public.lua",
+                                               script_args=[users_file]),
+                                       "GET", "/v1/profiles/")
+                ng.stop()  # flushes its access log
+                counts = ng.cache_statuses()
+                total = sum(counts.values())
+                R["cached"]["hit_ratio"] = counts.get("HIT", 0) / total if total else None
+                progress(f"  cache statuses: {dict(counts)}")
+            finally:
+                ng.stop()
+        else:
+            progress("scenario 2c skipped: no nginx (apt-get install nginx)")
+            R["cached"] = None
+
         R["apikey"] = scenario(s, "3a api-key", wrk_cmd(f"{base}/v1/me/profile", SECONDS,
                                                         headers=[f"X-API-Key: {seeded['api_key']}"]),
                                "GET", "/v1/me/profile")
@@ -799,6 +886,15 @@ def report(R):
         ("public req/s", fmt_rps(p["rps"]), "≥ 25,000", (p["rps"] or 0) >= 25_000),
         ("public p99", fmt_ms(p["p99"]), "< 5 ms", p["p99"] is not None and p["p99"] < 5),
     ])
+    c = R.get("cached")
+    if c:
+        r_cp = ratio(c["rps"], p["rps"])
+        hit = c.get("hit_ratio")
+        row("2c the same reads through nginx (deploy/nginx/restume.conf)", c, [
+            ("cached / direct", rfmt(r_cp), "(reported)", None),
+            ("cache hit ratio", "—" if hit is None else f"{hit:.2f}", "(reported)", None)])
+    else:
+        row("2c the same reads through nginx: skipped (no nginx)", None, [])
     row("3a GET /v1/me/profile, X-API-Key", a, [
         ("api-key / public", rfmt(r_ap), "≥ 0.40", r_ap is not None and r_ap >= 0.4)])
     row("3b GET /v1/me/profile, JWT", j, [

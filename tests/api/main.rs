@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod auth;
 mod backup;
+mod cache;
 mod errors;
 mod helpers;
 mod jsonschema;
