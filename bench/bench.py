@@ -406,6 +406,9 @@ class Nginx:
     def __init__(self, binary, upstream_port):
         self.dir = os.path.join(TMP, "nginx")
         os.makedirs(self.dir, exist_ok=True)
+        # run as root, nginx's workers are `nobody`: they must reach the cache
+        os.chmod(TMP, 0o711)
+        os.chmod(self.dir, 0o755)
         self.port = free_port()
         with open(os.path.join(ROOT, "deploy", "nginx", "restume.conf")) as f:
             recipe = f.read()
@@ -416,7 +419,7 @@ class Nginx:
         with open(os.path.join(d, "restume.conf"), "w") as f:
             f.write(recipe)
         with open(os.path.join(d, "nginx.conf"), "w") as f:
-            f.write(f"daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n"
+            f.write(f"daemon off;\nworker_processes auto;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n"
                     f"events {{ worker_connections 4096; }}\n"
                     f"http {{\n  log_format cache '$upstream_cache_status';\n"
                     f"  access_log {d}/cache.log cache buffer=64k;\n"
@@ -432,7 +435,8 @@ class Nginx:
         deadline = time.monotonic() + 10
         while health_status(self.port) != 200:
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("nginx did not start")
+                with open(os.path.join(d, "error.log")) as f:
+                    raise RuntimeError(f"nginx did not start: {f.read()[-2000:]}")
             time.sleep(0.02)
 
     def cache_statuses(self):
