@@ -281,4 +281,49 @@ CREATE TABLE IF NOT EXISTS daily_stats (
     PRIMARY KEY (user_id, day)
 ) STRICT, WITHOUT ROWID;
 
+-- Ask (SPEC §4.1): every question asked, for the owner's insights; written in
+-- batches from memory (src/ask/record.rs), never on the request path.
+CREATE TABLE IF NOT EXISTS ask_log (
+    id            INTEGER PRIMARY KEY,
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day           TEXT NOT NULL,  -- YYYY-MM-DD (UTC)
+    question      TEXT NOT NULL,  -- as asked
+    normalised    TEXT NOT NULL,  -- the engine's normal form, for grouping
+    status        TEXT NOT NULL,  -- the answer_status
+    referrer_host TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS ask_log_user_day ON ask_log(user_id, day);
+
+-- Referrer hosts of views and asks, per day, written in batches like counters.
+CREATE TABLE IF NOT EXISTS referrer_stats (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day     TEXT NOT NULL,
+    source  TEXT NOT NULL CHECK (source IN ('view', 'ask')),
+    host    TEXT NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day, source, host)
+) STRICT, WITHOUT ROWID;
+
+-- Chat transcripts, kept only for owners whose plan has `transcripts`.
+CREATE TABLE IF NOT EXISTS transcripts (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    visitor_name    TEXT,
+    visitor_company TEXT,
+    visitor_email   TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS transcripts_user ON transcripts(user_id, created_at);
+
+CREATE TABLE IF NOT EXISTS transcript_messages (
+    id            INTEGER PRIMARY KEY,
+    transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    message       TEXT NOT NULL,
+    answer        TEXT NOT NULL,  -- the reply, as JSON
+    answer_status TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS transcript_messages_of ON transcript_messages(transcript_id, id);
+
 PRAGMA user_version = 2;

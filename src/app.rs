@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use rusqlite::OptionalExtension;
 
+use crate::ask::memory::Memory;
+use crate::ask::record::Record;
 use crate::auth::jwt::Jwt;
 use crate::auth::keys::random_base62;
 use crate::auth::password::Hasher;
@@ -26,6 +28,10 @@ pub struct App {
     pub in_flight: AtomicUsize,
     pub counters: Arc<Counters>,
     pub buckets: Arc<Buckets>,
+    /// Questions asked and referrer hosts, for insights (buffered like counters).
+    pub record: Arc<Record>,
+    /// Chat conversations' context.
+    pub conversations: Memory,
     flusher: Option<Background>,
     refresher: Option<Background>,
 }
@@ -37,12 +43,18 @@ const FLUSH_EVERY: Duration = Duration::from_secs(1);
 /// What is not written stays in memory for the next round. A storage
 /// incident (a full disk …) is logged once by `db::health`, not here every
 /// second; while it lasts, a probe write finds out when it is over.
-fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets) {
+fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets, record: &Record) {
     let quiet = || db::health::current().is_some();
     if let Err(e) = counters.flush(pool)
         && !quiet()
     {
         log::line(&format!("counters not written yet: {e}"));
+    }
+    match record.flush(pool) {
+        Ok(0) => {}
+        Ok(n) => log::line(&format!("insights buffer full: {n} entries dropped")),
+        Err(e) if !quiet() => log::line(&format!("insights not written yet: {e}")),
+        Err(_) => {}
     }
     let now = crate::quota::clock();
     match db::write(pool, |tx| Ok(buckets.write_dirty(tx, now)?)) {
@@ -63,9 +75,10 @@ fn spawn_flusher(
     pool: Pool,
     counters: Arc<Counters>,
     buckets: Arc<Buckets>,
+    record: Arc<Record>,
 ) -> Result<Background, String> {
     Background::every("flusher", FLUSH_EVERY, move |_| {
-        flush(&pool, &counters, &buckets);
+        flush(&pool, &counters, &buckets, &record);
         Ok(())
     })
 }
@@ -75,7 +88,7 @@ impl Drop for App {
     fn drop(&mut self) {
         drop(self.refresher.take());
         drop(self.flusher.take());
-        flush(&self.pool, &self.counters, &self.buckets);
+        flush(&self.pool, &self.counters, &self.buckets, &self.record);
     }
 }
 
@@ -92,12 +105,20 @@ impl App {
         let jwt = Jwt::new(&secret, config.jwt_ttl)?;
         let counters = Arc::new(Counters::default());
         let buckets = Arc::new(Buckets::default());
-        let flusher = spawn_flusher(pool.clone(), Arc::clone(&counters), Arc::clone(&buckets))?;
+        let record = Arc::new(Record::default());
+        let flusher = spawn_flusher(
+            pool.clone(),
+            Arc::clone(&counters),
+            Arc::clone(&buckets),
+            Arc::clone(&record),
+        )?;
         let refresher = crate::resume::derived::spawn_refresher(pool.clone())?;
         Ok(App {
             refresher: Some(refresher),
             counters,
             buckets,
+            record,
+            conversations: Memory::default(),
             flusher: Some(flusher),
             jwt,
             hasher: Hasher::new(config.bcrypt_cost, config.hash_concurrency),

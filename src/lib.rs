@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin_cli;
 pub mod app;
+pub mod ask;
 pub mod audit;
 pub mod auth;
 pub mod background;

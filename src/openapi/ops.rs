@@ -3,6 +3,8 @@
 //! access rule, body and path imply. Keyed by (method, path pattern); a unit
 //! test checks that this table and `routes::ROUTES` list the same routes.
 
+mod ask;
+
 use serde_json::{Value, json};
 
 use super::schemas::{array_of, page_of, r};
@@ -483,5 +485,6 @@ pub fn all() -> Vec<Op> {
     ops.extend(section_ops());
     ops.extend(public());
     ops.extend(admin());
+    ops.extend(ask::ops());
     ops
 }

@@ -292,7 +292,8 @@ fn owner_schemas() -> Value {
             "resume": r("OwnerResume"), "json_resume": r("JsonResume"),
             "api_keys": array_of(r("ApiKey")), "analytics": array_of(json!({"type": "object"})),
             "audit_events": array_of(r("AuditEvent")), "grants": array_of(r("Grant")),
-            "transcripts": array_of(json!({"type": "object"}))})),
+            "transcripts": array_of(json!({"type": "object"})),
+            "insights": json!({"type": "object"})})),
     })
 }
 

@@ -7,16 +7,19 @@ mod admin;
 mod admin_users;
 mod analytics;
 mod api_keys;
+mod ask;
 mod auth;
 mod billing;
 mod blog;
 mod health;
+mod insights;
 mod openapi;
 mod presentation;
 mod profile;
 mod public;
 mod resume;
 mod sections;
+mod transcripts;
 
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -92,6 +95,11 @@ pub const ROUTES: &[Route] = &[
     route("PUT", "/v1/me/resume", Owner, resume::put),
     route("GET", "/v1/me/export", Owner, resume::export),
     route("GET", "/v1/me/analytics", Owner, analytics::get),
+    route("GET", "/v1/me/insights", Owner, insights::get),
+    route("GET", "/v1/me/insights/export", Owner, insights::export),
+    route("GET", "/v1/me/transcripts", Owner, transcripts::list),
+    route("GET", "/v1/me/transcripts/{id}", Owner, transcripts::get),
+    route("DELETE", "/v1/me/transcripts/{id}", Owner, transcripts::delete),
     route("GET", "/v1/me/usage", Owner, billing::usage),
     route("GET", "/v1/me/billing", Owner, billing::get),
     route("POST", "/v1/me/billing/checkout", Owner, billing::checkout),
@@ -147,6 +155,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/v1/profiles", Read, public::search),
     route("GET", "/v1/profiles/{username}", Read, public::profile),
     route("GET", "/v1/profiles/{username}/{section}", Read, public::section),
+    route("POST", "/v1/profiles/{username}/ask", Public, ask::ask),
+    route("POST", "/v1/profiles/{username}/chat", Public, ask::chat),
 ];
 
 /// What a handler gets: the shared state, the request, the path parameters in

@@ -17,7 +17,7 @@ use crate::resume::sections;
 use crate::resume::{derived, presentation, render};
 
 /// The owner of a public profile, or the 404 an unknown user gets too.
-fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
+pub(super) fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
     conn.prepare_cached(
         "SELECT u.id FROM users u JOIN public_renders r ON r.user_id = u.id
          WHERE u.username_key = ?1 AND u.is_disabled = 0",
@@ -93,6 +93,10 @@ fn count_view(ctx: &Ctx, user_id: &str) {
         return;
     }
     ctx.app.counters.add(user_id, Counter::View);
+    ctx.app.record.view(
+        user_id,
+        crate::ask::record::referrer_host(ctx.req.header("Referer")),
+    );
 }
 
 fn if_none_match(ctx: &Ctx, etag: &str) -> bool {

@@ -162,7 +162,8 @@ pub fn export(ctx: &Ctx) -> ApiResult {
         "analytics": analytics,
         "audit_events": audit,
         "grants": grants,
-        "transcripts": [],
+        "transcripts": super::transcripts::all(&conn, user_id)?,
+        "insights": super::insights::all(ctx, &conn, user_id)?,
     });
     Ok(super::ok(body)?.with_unique_header(
         "Content-Disposition",

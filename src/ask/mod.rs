@@ -1,0 +1,339 @@
+//! Ask (SPEC §4.1): a question about one résumé answered from its own rows,
+//! deterministically, with no outside service.
+//!
+//! The question is cut into words (`normalise`); the profile's own terms and
+//! their synonyms are found in it (`vocabulary`); the intents it names and
+//! any out-of-scope topic are recognised by rules (`intents`); each intent's
+//! answer is computed from the rows (`answers`, with `dates` for durations)
+//! and cites every row it used. Parts combine into one status.
+
+pub mod answers;
+pub mod dates;
+pub mod facts;
+pub mod intents;
+pub mod memory;
+pub mod normalise;
+pub mod record;
+pub mod vocabulary;
+
+use serde_json::{Value, json};
+
+use answers::{Ask, Band, Grounding, Part};
+pub use facts::Facts;
+use intents::Intent;
+use normalise::tokens;
+use vocabulary::{Entity, Kind, Vocabulary};
+
+/// Today as days since 1970-01-01 (UTC). Debug builds take
+/// `RESTUME_TEST_TODAY` (`YYYY-MM-DD`) instead, so tests get stable dates.
+pub fn today() -> i64 {
+    #[cfg(debug_assertions)]
+    if let Some(d) = std::env::var("RESTUME_TEST_TODAY")
+        .ok()
+        .and_then(|s| crate::time::parse_partial_date(&s))
+    {
+        return d.first_day();
+    }
+    crate::time::now().div_euclid(86_400)
+}
+
+/// What a conversation remembers of its last question, so a follow-up
+/// ("and her Python?") can lean on it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    pub intents: Vec<Intent>,
+    pub entities: Vec<Entity>,
+}
+
+/// An answer, as the API gives it.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: &'static str,
+    pub json: Value,
+    /// What a follow-up question may refer back to.
+    pub context: Context,
+}
+
+const TECH: &[Kind] = &[Kind::Skill, Kind::Keyword];
+const SCHOOL: &[Kind] = &[Kind::Institution, Kind::Degree, Kind::Area];
+const CERT: &[Kind] = &[Kind::Cert, Kind::Issuer];
+
+fn is_tech(e: &Entity) -> bool {
+    e.kinds.is_empty() && !vocabulary::is_degree(&e.key) || e.is(TECH)
+}
+
+fn is_school(e: &Entity) -> bool {
+    e.is(SCHOOL) || vocabulary::is_degree(&e.key)
+}
+
+/// The intent a bare term stands for ("Kubernetes?", "Acme?").
+fn intent_of(e: &Entity) -> Intent {
+    if is_school(e) {
+        Intent::Education
+    } else if e.is(CERT) {
+        Intent::Certifications
+    } else if e.is(&[Kind::Company, Kind::Title]) && !e.is(TECH) {
+        Intent::Past
+    } else if e.is(&[Kind::Project]) && !e.is(TECH) {
+        Intent::Projects
+    } else {
+        Intent::Skill
+    }
+}
+
+/// Answers `question` about `facts`; `before` is the previous question of a
+/// conversation.
+pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context>) -> Answer {
+    let toks = tokens(question);
+    let vocab = Vocabulary::of(facts);
+    let mut used = vec![false; toks.len()];
+    let mut entities = vocabulary::find(&toks, &vocab, &mut used);
+    let topic = intents::out_of_scope(&toks);
+    let mut wanted = intents::intents(&toks, &mut used);
+    let mut name_words = normalise::words(&facts.full_name);
+    name_words.push(facts.username.to_lowercase());
+    let mut unknown = intents::leftover(&toks, &used, &name_words);
+
+    // a follow-up: a bare term takes the last question's intents, a bare
+    // intent its terms
+    if let Some(ctx) = before {
+        if wanted.is_empty() && topic.is_none() && (!entities.is_empty() || unknown.is_some()) {
+            wanted = ctx.intents.clone();
+        } else if !wanted.is_empty()
+            && entities.is_empty()
+            && unknown.is_none()
+            && intents::refers_back(&toks)
+            && wanted
+                .iter()
+                .all(|i| matches!(i, Intent::Years | Intent::Skill | Intent::Projects))
+        {
+            entities = ctx.entities.clone();
+        }
+    }
+    // a bare term stands for its intent, unless the question is about an
+    // out-of-scope topic ("What is her salary at Acme?")
+    if wanted.is_empty() && topic.is_none() {
+        let mut from_terms: Vec<Intent> = entities.iter().map(intent_of).collect();
+        if from_terms.is_empty() && unknown.is_some() {
+            // "Haskell?" alone is not a question we can place
+            unknown = None;
+        }
+        from_terms.sort();
+        from_terms.dedup();
+        wanted = from_terms;
+    }
+    // a summary is what is left when nothing more precise was asked
+    if wanted.len() > 1 || topic.is_some() {
+        wanted.retain(|i| *i != Intent::Summary);
+    }
+    let has_company = entities.iter().any(|e| e.is(&[Kind::Company]));
+    let has_tech = entities.iter().any(is_tech);
+    // "Has she worked with Kubernetes?" asks about a skill
+    if wanted.contains(&Intent::Past) && !has_company && (has_tech || unknown.is_some()) {
+        wanted.retain(|i| *i != Intent::Past);
+        if !wanted.contains(&Intent::Skill) && !wanted.contains(&Intent::Years) {
+            wanted.push(Intent::Skill);
+        }
+        wanted.sort();
+    }
+    // the years answer says whether the skill or the employer is there
+    if wanted.contains(&Intent::Years) && (has_tech || has_company || unknown.is_some()) {
+        wanted.retain(|i| !matches!(i, Intent::Skill | Intent::Past | Intent::Current));
+    }
+    // "current" next to a certification asks whether it is still valid
+    if wanted.contains(&Intent::Certifications) {
+        wanted.retain(|i| *i != Intent::Current);
+    }
+
+    let a = Ask {
+        f: facts,
+        today,
+        words: toks.iter().map(|t| t.norm.clone()).collect(),
+    };
+    let mut parts: Vec<Part> = Vec::new();
+    if let Some(t) = topic {
+        parts.push(answers::unsupported(format!(
+            "Questions about {t} are outside what the profile says."
+        )));
+    }
+    let mut unknown_entity = unknown.as_ref().map(|u| {
+        let key = vocabulary::canon(&normalise::normalise(u));
+        Entity {
+            display: vocabulary::display(&key, u),
+            key,
+            kinds: Vec::new(),
+            at: usize::MAX,
+        }
+    });
+    let mut take_unknown = || unknown_entity.take();
+    for intent in &wanted {
+        match intent {
+            Intent::Skill => {
+                let terms: Vec<&Entity> = entities.iter().filter(|e| is_tech(e)).collect();
+                if terms.is_empty() {
+                    match take_unknown() {
+                        Some(u) => parts.push(answers::skill(&a, &u)),
+                        None => parts.push(answers::skill_list(&a)),
+                    }
+                }
+                parts.extend(terms.into_iter().map(|e| answers::skill(&a, e)));
+            }
+            Intent::Years => {
+                let mut any = false;
+                for e in &entities {
+                    if e.is(&[Kind::Company]) {
+                        parts.push(answers::years_at(&a, e));
+                        any = true;
+                    } else if is_tech(e) {
+                        parts.push(answers::years_with(&a, e));
+                        any = true;
+                    }
+                }
+                if !any {
+                    match take_unknown() {
+                        Some(u) => parts.push(answers::years_with(&a, &u)),
+                        None => parts.push(answers::years_overall(&a)),
+                    }
+                }
+            }
+            Intent::Current => parts.push(answers::current(&a)),
+            Intent::Past => {
+                let companies: Vec<&Entity> =
+                    entities.iter().filter(|e| e.is(&[Kind::Company])).collect();
+                if companies.is_empty() {
+                    match take_unknown() {
+                        Some(u) => parts.push(answers::worked_at(&a, &u)),
+                        None => parts.push(answers::past(&a)),
+                    }
+                }
+                parts.extend(companies.into_iter().map(|e| answers::worked_at(&a, e)));
+            }
+            Intent::Education => {
+                let schools: Vec<&Entity> = entities.iter().filter(|e| is_school(e)).collect();
+                if schools.is_empty() {
+                    match take_unknown() {
+                        Some(u) => parts.push(answers::education(&a, Some(&u))),
+                        None => parts.push(answers::education(&a, None)),
+                    }
+                }
+                parts.extend(schools.into_iter().map(|e| answers::education(&a, Some(e))));
+            }
+            Intent::Certifications => {
+                let certs: Vec<&Entity> = entities
+                    .iter()
+                    .filter(|e| e.is(CERT) || is_tech(e))
+                    .collect();
+                if certs.is_empty() {
+                    match take_unknown() {
+                        Some(u) => parts.push(answers::certifications(&a, Some(&u))),
+                        None => parts.push(answers::certifications(&a, None)),
+                    }
+                }
+                parts.extend(
+                    certs
+                        .into_iter()
+                        .map(|e| answers::certifications(&a, Some(e))),
+                );
+            }
+            Intent::Projects => {
+                let terms: Vec<&Entity> = entities
+                    .iter()
+                    .filter(|e| is_tech(e) || e.is(&[Kind::Project]))
+                    .collect();
+                if terms.is_empty() {
+                    match take_unknown() {
+                        Some(u) => parts.push(answers::projects(&a, Some(&u))),
+                        None => parts.push(answers::projects(&a, None)),
+                    }
+                }
+                parts.extend(terms.into_iter().map(|e| answers::projects(&a, Some(e))));
+            }
+            Intent::Location => parts.push(answers::location(&a)),
+            Intent::OpenToWork => parts.push(answers::open_to_work(&a)),
+            Intent::Contact => parts.push(answers::contact(&a)),
+            Intent::Summary => parts.push(answers::summary(&a)),
+        }
+    }
+    if parts.is_empty() {
+        parts.push(answers::unsupported(format!(
+            "This is not a question about {}'s profile that it can answer.",
+            facts.name()
+        )));
+    }
+    let context = Context {
+        intents: wanted.clone(),
+        entities: entities.clone(),
+    };
+    let in_scope = !wanted.is_empty();
+    build(facts, parts, in_scope, context)
+}
+
+fn band_value(b: Band) -> (&'static str, f64) {
+    match b {
+        Band::High => ("high", 0.9),
+        Band::Medium => ("medium", 0.7),
+        Band::Low => ("low", 0.5),
+    }
+}
+
+fn build(facts: &Facts, parts: Vec<Part>, in_scope: bool, context: Context) -> Answer {
+    let grounded: Vec<Band> = parts
+        .iter()
+        .filter_map(|p| match p.grounding {
+            Grounding::Found(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    let any_absent = parts.iter().any(|p| p.grounding == Grounding::Absent);
+    let (status, text, sources) = if facts.is_empty() && in_scope {
+        (
+            "no_profile_data",
+            format!("{}'s profile has no data to answer from yet.", facts.name()),
+            Vec::new(),
+        )
+    } else {
+        let status = if grounded.len() == parts.len() {
+            "answered"
+        } else if !grounded.is_empty() {
+            "partially_answered"
+        } else if any_absent {
+            "insufficient_evidence"
+        } else {
+            "unsupported"
+        };
+        let text: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
+        let mut sources: Vec<answers::Source> = Vec::new();
+        for s in parts.iter().flat_map(|p| &p.sources) {
+            if !sources.contains(s) {
+                sources.push(s.clone());
+            }
+        }
+        (status, text.join(" "), sources)
+    };
+    let (band, confidence) = match (status, grounded.iter().min()) {
+        ("answered" | "partially_answered", Some(b)) => {
+            let (name, v) = band_value(*b);
+            let share = grounded.len() as f64 / parts.len() as f64;
+            (name, (v * share * 100.0).round() / 100.0)
+        }
+        _ => ("none", 0.0),
+    };
+    let mut evidence: Vec<&str> = sources.iter().map(|s| s.facet).collect();
+    evidence.sort();
+    evidence.dedup();
+    let json = json!({
+        "username": facts.username,
+        "answer": text,
+        "answer_status": status,
+        "answer_mode": "deterministic",
+        "confidence_band": band,
+        "confidence": confidence,
+        "evidence_types": evidence,
+        "sources": sources,
+    });
+    Answer {
+        status,
+        json,
+        context,
+    }
+}

@@ -1,0 +1,89 @@
+//! Questions and résumé text cut into the same tokens: lower case, common
+//! Latin accents folded, punctuation dropped except inside technology names
+//! (`c++`, `c#`, `node.js`, `.net`), possessive `'s` removed.
+
+/// One word of a text: its normal form and the spelling it was written in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub norm: String,
+    pub orig: String,
+}
+
+fn fold(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ý' | 'ÿ' => 'y',
+        '’' | '‘' | '`' => '\'',
+        c => c,
+    }
+}
+
+/// Characters that end a word. `+ # . ' -` are kept inside one and trimmed
+/// from its ends (`-` then splits it: "full-stack" reads "full stack").
+fn splits(c: char) -> bool {
+    !(c.is_alphanumeric() || matches!(c, '+' | '#' | '.' | '\''))
+}
+
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for chunk in text.split(splits) {
+        let orig = chunk.trim_matches(|c| c == '\'' || c == '’');
+        let lower: String = orig
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(fold)
+            .collect();
+        let lower = lower.strip_suffix("'s").unwrap_or(&lower);
+        let keep_dot = lower.starts_with('.') && lower[1..].chars().all(char::is_alphanumeric);
+        let mut norm = lower.trim_end_matches(['.', '\'']);
+        if !keep_dot {
+            norm = norm.trim_start_matches(['.', '\'']);
+        }
+        // "c++" and "c#" keep their signs; a lone sign is no word
+        if norm.is_empty() || !norm.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let orig = orig
+            .strip_suffix("'s")
+            .or_else(|| orig.strip_suffix("’s"))
+            .unwrap_or(orig)
+            .trim_end_matches('.');
+        out.push(Token {
+            norm: norm.to_string(),
+            orig: orig.to_string(),
+        });
+    }
+    out
+}
+
+/// The normal form of a whole text: its tokens joined by single spaces.
+pub fn normalise(text: &str) -> String {
+    words(text).join(" ")
+}
+
+/// The normal forms only.
+pub fn words(text: &str) -> Vec<String> {
+    tokens(text).into_iter().map(|t| t.norm).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_of_a_question() {
+        assert_eq!(
+            normalise("Does Ada's team use C++, C# or Node.js?"),
+            "does ada team use c++ c# or node.js"
+        );
+        assert_eq!(normalise("full-stack .NET dev."), "full stack .net dev");
+        assert_eq!(normalise("Résumé  «KÖLN»"), "resume koln");
+        assert_eq!(normalise("What's her e-mail?"), "what her e mail");
+    }
+}

@@ -1,0 +1,414 @@
+//! The words a question can name: the profile's own vocabulary (skills and
+//! their keywords, companies, titles, institutions, degrees, certifications
+//! and issuers, projects and their technologies), a small synonym table that
+//! makes `JS` and `JavaScript` one term, and a list of common technologies
+//! that lets the engine say "not listed" instead of "not understood".
+
+use std::collections::BTreeMap;
+
+use super::facts::Facts;
+use super::normalise::{Token, words};
+
+/// Groups of spellings of one term; the first is how answers name it.
+const SYNONYMS: &[&[&str]] = &[
+    &["JavaScript", "js", "ecmascript", "es6"],
+    &["TypeScript", "ts"],
+    &["Kubernetes", "k8s", "kube"],
+    &["PostgreSQL", "postgres", "psql", "pgsql"],
+    &["Python", "py", "python3"],
+    &["Go", "golang"],
+    &["C#", "csharp", "c sharp"],
+    &["C++", "cpp", "cplusplus"],
+    &["Node.js", "node", "nodejs", "node js"],
+    &["React", "reactjs", "react.js", "react js"],
+    &["Vue", "vuejs", "vue.js"],
+    &["Amazon Web Services", "aws", "amazon aws"],
+    &["Google Cloud", "gcp", "google cloud platform"],
+    &["Microsoft Azure", "azure"],
+    &["Machine learning", "ml"],
+    &["Artificial intelligence", "ai"],
+    &["MongoDB", "mongo"],
+    &["Elasticsearch", "elastic search"],
+    &["Ruby on Rails", "rails", "ror"],
+    &["Rust", "rustlang", "rust lang"],
+    &["SQL", "structured query language"],
+    &["CI/CD", "ci cd", "ci", "continuous integration"],
+    &["Terraform", "tf"],
+    &["GraphQL", "gql"],
+    &["Objective-C", "objective c", "objc"],
+    &[
+        "master's degree",
+        "master",
+        "masters",
+        "msc",
+        "m.sc",
+        "mba",
+        "meng",
+        "m.eng",
+        "grad school",
+        "graduate school",
+        "graduate degree",
+        "postgraduate",
+        "master of science",
+        "master of arts",
+    ],
+    &[
+        "bachelor's degree",
+        "bachelor",
+        "bachelors",
+        "bsc",
+        "b.sc",
+        "beng",
+        "b.eng",
+        "undergraduate",
+        "undergrad",
+        "bachelor of science",
+        "bachelor of arts",
+    ],
+    &["PhD", "ph.d", "doctorate", "doctoral", "dphil"],
+];
+
+/// Technologies people ask about, so "Does she know Haskell?" is a skill
+/// question answered "not listed" rather than a question not understood.
+const TECHNOLOGIES: &[&str] = &[
+    "haskell",
+    "java",
+    "scala",
+    "kotlin",
+    "swift",
+    "php",
+    "perl",
+    "elixir",
+    "erlang",
+    "clojure",
+    "ocaml",
+    "f#",
+    "fortran",
+    "cobol",
+    "matlab",
+    "julia",
+    "dart",
+    "flutter",
+    "lua",
+    "zig",
+    "nim",
+    "ruby",
+    "c",
+    "r",
+    "assembly",
+    "bash",
+    "powershell",
+    "angular",
+    "svelte",
+    "django",
+    "flask",
+    "fastapi",
+    "spring",
+    "laravel",
+    "symfony",
+    ".net",
+    "dotnet",
+    "express",
+    "next.js",
+    "jquery",
+    "kafka",
+    "rabbitmq",
+    "redis",
+    "mysql",
+    "mariadb",
+    "sqlite",
+    "oracle",
+    "cassandra",
+    "dynamodb",
+    "graphql",
+    "grpc",
+    "linux",
+    "windows",
+    "macos",
+    "git",
+    "ansible",
+    "puppet",
+    "chef",
+    "jenkins",
+    "docker",
+    "spark",
+    "hadoop",
+    "airflow",
+    "tensorflow",
+    "pytorch",
+    "keras",
+    "pandas",
+    "numpy",
+    "excel",
+    "figma",
+    "photoshop",
+    "salesforce",
+    "sap",
+    "tableau",
+    "power bi",
+    "html",
+    "css",
+    "sass",
+    "webassembly",
+    "wasm",
+    "unity",
+    "unreal",
+    "blockchain",
+    "solidity",
+    "ethereum",
+    "openstack",
+    "nginx",
+    "apache",
+    "tokio",
+    "serde",
+    "actix",
+    "axum",
+    "webpack",
+    "vite",
+    "jest",
+    "selenium",
+    "cypress",
+    "jira",
+    "scrum",
+    "agile",
+    "kanban",
+    "devops",
+    "sre",
+    "security",
+    "cryptography",
+    "networking",
+    "embedded",
+    "fpga",
+    "verilog",
+    "vhdl",
+    "arduino",
+    "raspberry pi",
+    "ios",
+    "android",
+    "xamarin",
+    "electron",
+    "qt",
+    "gtk",
+    "opengl",
+    "vulkan",
+    "cuda",
+    "llm",
+    "nlp",
+    "computer vision",
+    "deep learning",
+    "data science",
+    "statistics",
+    "prometheus",
+    "grafana",
+    "datadog",
+    "splunk",
+    "helm",
+    "istio",
+    "openshift",
+    "heroku",
+    "vercel",
+    "netlify",
+    "firebase",
+    "supabase",
+    "snowflake",
+    "bigquery",
+    "redshift",
+    "dbt",
+    "looker",
+    "spss",
+    "sas",
+    "stata",
+    "latex",
+    "wordpress",
+    "drupal",
+    "shopify",
+    "magento",
+];
+
+/// The canonical key of a term: its normal form, or its synonym group's.
+pub fn canon(norm: &str) -> String {
+    for group in SYNONYMS {
+        let head = words(group[0]).join(" ");
+        if head == norm || group[1..].contains(&norm) {
+            return head;
+        }
+    }
+    norm.to_string()
+}
+
+/// How answers name a term the profile does not spell (a synonym group's
+/// first spelling, else the words as asked).
+pub fn display(key: &str, asked: &str) -> String {
+    SYNONYMS
+        .iter()
+        .find(|g| words(g[0]).join(" ") == key)
+        .map_or_else(|| asked.to_string(), |g| g[0].to_string())
+}
+
+pub fn is_known_term(key: &str) -> bool {
+    TECHNOLOGIES.contains(&key) || SYNONYMS.iter().any(|g| words(g[0]).join(" ") == key)
+}
+
+/// The degree groups, by key: a question naming one asks about education.
+pub fn is_degree(key: &str) -> bool {
+    ["master's degree", "bachelor's degree", "phd"]
+        .iter()
+        .any(|d| canon(&words(d).join(" ")) == key)
+}
+
+/// Where a term of the vocabulary comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Skill,
+    Keyword,
+    Company,
+    Title,
+    Institution,
+    Degree,
+    Area,
+    Cert,
+    Issuer,
+    Project,
+}
+
+/// The profile's own terms: canonical key → (kind, spelling in the profile).
+pub struct Vocabulary {
+    terms: BTreeMap<String, Vec<(Kind, String)>>,
+}
+
+/// The longest term the engine looks for, in words.
+const MAX_WORDS: usize = 5;
+
+impl Vocabulary {
+    pub fn of(f: &Facts) -> Vocabulary {
+        let mut terms: BTreeMap<String, Vec<(Kind, String)>> = BTreeMap::new();
+        let mut add = |kind: Kind, text: &str| {
+            let w = words(text);
+            if w.is_empty() || w.len() > MAX_WORDS {
+                return;
+            }
+            let entry = terms.entry(canon(&w.join(" "))).or_default();
+            if !entry.iter().any(|(k, _)| *k == kind) {
+                entry.push((kind, text.trim().to_string()));
+            }
+        };
+        for s in &f.skills {
+            add(Kind::Skill, &s.name);
+            s.keywords.iter().for_each(|k| add(Kind::Keyword, k));
+        }
+        for r in &f.roles {
+            add(Kind::Company, &r.company);
+            add(Kind::Title, &r.title);
+        }
+        for e in &f.education {
+            add(Kind::Institution, &e.institution);
+            e.study_type.iter().for_each(|d| add(Kind::Degree, d));
+            e.area.iter().for_each(|a| add(Kind::Area, a));
+        }
+        for c in &f.certifications {
+            add(Kind::Cert, &c.name);
+            add(Kind::Issuer, &c.issuer);
+        }
+        for p in &f.projects {
+            add(Kind::Project, &p.name);
+            p.keywords.iter().for_each(|k| add(Kind::Keyword, k));
+        }
+        Vocabulary { terms }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&[(Kind, String)]> {
+        self.terms.get(key).map(Vec::as_slice)
+    }
+}
+
+/// A term found in a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub key: String,
+    /// As the profile spells it, else as the synonym table or the asker does.
+    pub display: String,
+    /// Where the profile has it; empty for a term it does not have.
+    pub kinds: Vec<Kind>,
+    /// Index of its first token in the question.
+    pub at: usize,
+}
+
+impl Entity {
+    pub fn is(&self, kinds: &[Kind]) -> bool {
+        self.kinds.iter().any(|k| kinds.contains(k))
+    }
+}
+
+/// Words that are never a term by themselves ("go" in "go to school").
+fn ambiguous(tokens: &[Token], i: usize, n: usize) -> bool {
+    let w = &tokens[i].norm;
+    let next = tokens.get(i + n).map(|t| t.norm.as_str());
+    let prev = i.checked_sub(1).map(|p| tokens[p].norm.as_str());
+    n == 1
+        && match w.as_str() {
+            "go" => matches!(next, Some("to" | "back" | "there" | "for")) || prev == Some("did"),
+            "c" | "r" | "ai" | "ci" | "ts" | "tf" | "py" => {
+                tokens[i].orig.chars().all(char::is_lowercase) && prev != Some("know")
+            }
+            _ => false,
+        }
+}
+
+/// The terms of a question, longest first, each token in at most one; marks
+/// the tokens used in `used`.
+pub fn find(tokens: &[Token], vocab: &Vocabulary, used: &mut [bool]) -> Vec<Entity> {
+    let mut found = Vec::new();
+    for n in (1..=MAX_WORDS).rev() {
+        for i in 0..tokens.len().saturating_sub(n - 1) {
+            if used[i..i + n].iter().any(|u| *u) || ambiguous(tokens, i, n) {
+                continue;
+            }
+            let norm: Vec<&str> = tokens[i..i + n].iter().map(|t| t.norm.as_str()).collect();
+            let key = canon(&norm.join(" "));
+            let asked: Vec<&str> = tokens[i..i + n].iter().map(|t| t.orig.as_str()).collect();
+            let entity = match vocab.get(&key) {
+                Some(hits) => Entity {
+                    key,
+                    display: hits[0].1.clone(),
+                    kinds: hits.iter().map(|(k, _)| *k).collect(),
+                    at: i,
+                },
+                None if is_known_term(&key) => Entity {
+                    display: display(&key, &asked.join(" ")),
+                    key,
+                    kinds: Vec::new(),
+                    at: i,
+                },
+                None => continue,
+            };
+            used[i..i + n].iter_mut().for_each(|u| *u = true);
+            found.push(entity);
+        }
+    }
+    found.sort_by_key(|e| e.at);
+    found
+}
+
+/// Does `text` name the term `key` (as a whole word sequence, any synonym)?
+pub fn mentions(text: &str, key: &str) -> bool {
+    let w = words(text);
+    let n = words(key).len().max(1);
+    (1..=MAX_WORDS.min(w.len())).any(|len| w.windows(len).any(|win| canon(&win.join(" ")) == key))
+        || (n > MAX_WORDS && w.join(" ").contains(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_are_one_term() {
+        assert_eq!(canon("js"), "javascript");
+        assert_eq!(canon("javascript"), "javascript");
+        assert_eq!(canon("k8s"), "kubernetes");
+        assert_eq!(canon("grad school"), canon("master"));
+        assert!(mentions("Built services on k8s and Postgres", "kubernetes"));
+        assert!(mentions("Built services on k8s and Postgres", "postgresql"));
+        assert!(!mentions("Rustic furniture", "rust"));
+    }
+}
