@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::dates::{self, Span, duration, human, period};
 use super::facts::{Cert, Facts, Project, Role, Skill, Study};
 use super::normalise::{normalise, words};
-use super::vocabulary::{Entity, canon, mentions};
+use super::vocabulary::{Entity, canon, company_keys, mentions};
 
 /// How a grounded fact was found: the confidence rule (README, Decisions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -296,7 +296,12 @@ pub fn skill(a: &Ask, e: &Entity) -> Part {
     }
     let roles = roles_naming(f, &e.key);
     let projects = projects_naming(f, &e.key);
-    if !roles.is_empty() || !projects.is_empty() {
+    let certs: Vec<&Cert> = f
+        .certifications
+        .iter()
+        .filter(|c| mentions(&c.name, &e.key) || mentions(&c.issuer, &e.key))
+        .collect();
+    if !roles.is_empty() || !projects.is_empty() || !certs.is_empty() {
         let mut names: Vec<String> = roles
             .iter()
             .map(|r| format!("{} at {}", r.title, r.company))
@@ -306,8 +311,14 @@ pub fn skill(a: &Ask, e: &Entity) -> Part {
                 .iter()
                 .map(|(p, _)| format!("the project {}", p.name)),
         );
+        names.extend(
+            certs
+                .iter()
+                .map(|c| format!("the certification {}", c.name)),
+        );
         let mut sources: Vec<Source> = roles.iter().map(|r| role_source(r)).collect();
         sources.extend(projects.iter().map(|(p, _)| project_source(p)));
+        sources.extend(certs.iter().map(|c| cert_source(c)));
         let band = if projects.iter().any(|(_, kw)| *kw) {
             Band::Medium
         } else {
@@ -323,7 +334,28 @@ pub fn skill(a: &Ask, e: &Entity) -> Part {
             sources,
         );
     }
+    if let Some(src) = profile_names(f, &e.key) {
+        return found(
+            Band::Low,
+            format!(
+                "{} is not among {n}'s listed skills, but the profile's {} names it.",
+                e.display,
+                src.label.trim_start_matches("Profile: ")
+            ),
+            vec![src],
+        );
+    }
     absent(format!("{n}'s profile does not mention {}.", e.display))
+}
+
+/// The headline or summary, when it names the term.
+fn profile_names(f: &Facts, key: &str) -> Option<Source> {
+    [("headline", &f.headline), ("summary", &f.summary)]
+        .into_iter()
+        .find_map(|(field, v)| {
+            let v = v.as_deref()?;
+            mentions(v, key).then(|| profile_source(field, &cut(v, 300)))
+        })
 }
 
 /// Every skill, when a skill question names none.
@@ -384,7 +416,25 @@ pub fn years_overall(a: &Ask) -> Part {
 
 pub fn years_with(a: &Ask, e: &Entity) -> Part {
     let (f, n) = (a.f, a.name());
-    let skill = skills_named(f, &e.key).into_iter().next();
+    // a keyword of a skill ("React" under JavaScript) counts as that skill
+    let parent = skills_with_keyword(f, &e.key).into_iter().next();
+    let skill = skills_named(f, &e.key).into_iter().next().or(parent);
+    if let Some(s) = skill
+        && let Some(y) = s.years
+        && parent.is_some_and(|p| std::ptr::eq(p, s))
+    {
+        return found(
+            Band::Medium,
+            format!(
+                "{n} lists {} under the skill {}, with {y} year{} of {}.",
+                e.display,
+                s.name,
+                if y == 1 { "" } else { "s" },
+                s.name
+            ),
+            vec![skill_source(s)],
+        );
+    }
     if let Some(s) = skill
         && let Some(y) = s.years
     {
@@ -438,10 +488,12 @@ pub fn years_with(a: &Ask, e: &Entity) -> Part {
             ),
             sources,
         },
-        None if !roles.is_empty() || !projects.is_empty() => absent(format!(
-            "{n}'s profile names {} only in entries without dates.",
-            e.display
-        )),
+        None if !roles.is_empty() || !projects.is_empty() || profile_names(f, &e.key).is_some() => {
+            absent(format!(
+                "{n}'s profile names {} only in entries without dates.",
+                e.display
+            ))
+        }
         None => absent(format!("{n}'s profile does not mention {}.", e.display)),
     }
 }
@@ -451,7 +503,7 @@ pub fn years_at(a: &Ask, e: &Entity) -> Part {
     let roles: Vec<&Role> =
         a.f.roles
             .iter()
-            .filter(|r| key_of(&r.company) == e.key)
+            .filter(|r| company_keys(&r.company).contains(&e.key))
             .collect();
     let spans: Vec<Span> = roles.iter().filter_map(|r| role_span(r, a.today)).collect();
     if spans.is_empty() {
@@ -540,7 +592,7 @@ pub fn worked_at(a: &Ask, e: &Entity) -> Part {
     let roles: Vec<&Role> =
         a.f.roles
             .iter()
-            .filter(|r| key_of(&r.company) == e.key)
+            .filter(|r| company_keys(&r.company).contains(&e.key))
             .collect();
     if roles.is_empty() {
         return absent(format!("{n}'s profile lists no role at {}.", e.display));

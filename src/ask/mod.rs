@@ -110,6 +110,19 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
             entities = ctx.entities.clone();
         }
     }
+    // "Does she have leadership experience?" asks about a skill
+    if wanted.is_empty()
+        && topic.is_none()
+        && entities.is_empty()
+        && unknown.is_some()
+        && toks.iter().any(|t| t.norm.starts_with("experience"))
+    {
+        wanted.push(Intent::Skill);
+    }
+    // "Tell me about Loom": the term says what to tell
+    if wanted == [Intent::Summary] && !entities.is_empty() {
+        wanted.clear();
+    }
     // a bare term stands for its intent, unless the question is about an
     // out-of-scope topic ("What is her salary at Acme?")
     if wanted.is_empty() && topic.is_none() {
@@ -169,7 +182,10 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     for intent in &wanted {
         match intent {
             Intent::Skill => {
-                let terms: Vec<&Entity> = entities.iter().filter(|e| is_tech(e)).collect();
+                let terms: Vec<&Entity> = entities
+                    .iter()
+                    .filter(|e| is_tech(e) || e.is(CERT))
+                    .collect();
                 if terms.is_empty() {
                     match take_unknown() {
                         Some(u) => parts.push(answers::skill(&a, &u)),
@@ -301,7 +317,15 @@ fn build(facts: &Facts, parts: Vec<Part>, in_scope: bool, context: Context) -> A
         } else {
             "unsupported"
         };
-        let text: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
+        // each part is a sentence: it starts with a capital
+        let text: Vec<String> = parts
+            .iter()
+            .map(|p| {
+                let mut c = p.text.chars();
+                c.next()
+                    .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+            })
+            .collect();
         let mut sources: Vec<answers::Source> = Vec::new();
         for s in parts.iter().flat_map(|p| &p.sources) {
             if !sources.contains(s) {

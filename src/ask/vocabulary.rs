@@ -256,6 +256,39 @@ pub fn is_degree(key: &str) -> bool {
         .any(|d| canon(&words(d).join(" ")) == key)
 }
 
+/// Legal suffixes a company is named without ("Acme" for "Acme Ltd").
+const LEGAL: &[&str] = &[
+    "ltd",
+    "limited",
+    "inc",
+    "llc",
+    "gmbh",
+    "co",
+    "corp",
+    "corporation",
+    "plc",
+    "sa",
+    "ag",
+    "bv",
+    "srl",
+    "pty",
+    "company",
+    "llp",
+    "oy",
+    "ab",
+    "as",
+];
+
+/// The keys a company answers to: its whole name, and without a legal suffix.
+pub fn company_keys(name: &str) -> Vec<String> {
+    let w = words(name);
+    let mut keys = vec![canon(&w.join(" "))];
+    if w.len() > 1 && LEGAL.contains(&w[w.len() - 1].as_str()) {
+        keys.push(canon(&w[..w.len() - 1].join(" ")));
+    }
+    keys
+}
+
 /// Where a term of the vocabulary comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
@@ -312,6 +345,15 @@ impl Vocabulary {
         for p in &f.projects {
             add(Kind::Project, &p.name);
             p.keywords.iter().for_each(|k| add(Kind::Keyword, k));
+        }
+        // "Acme" names "Acme Ltd"
+        for r in &f.roles {
+            if let Some(short) = company_keys(&r.company).get(1) {
+                let entry = terms.entry(short.clone()).or_default();
+                if !entry.iter().any(|(k, _)| *k == Kind::Company) {
+                    entry.push((Kind::Company, r.company.trim().to_string()));
+                }
+            }
         }
         Vocabulary { terms }
     }
