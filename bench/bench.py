@@ -74,6 +74,7 @@ LIMIT_FLAGS = [
     "--limit-login-account", HUGE,
     "--limit-register", HUGE,
     "--limit-jwt", HUGE,
+    "--limit-ask", HUGE,
     "--plan-free-keys", "1000000000:1000000000/s,1000000000/d",
 ]
 
@@ -719,6 +720,9 @@ def main():
         R["jwt"] = scenario(s, "3b jwt", wrk_cmd(f"{base}/v1/me/profile", SECONDS,
                                                  headers=[f"Authorization: Bearer {seeded['jwt']}"]),
                             "GET", "/v1/me/profile")
+        R["ask"] = scenario(s, "3c ask", wrk_cmd(base, SECONDS, script="ask.lua",
+                                                 script_args=[users_file]),
+                            "POST", "/v1/profiles/")
 
         # --- 5: public reads during a login storm --------------------------
         progress(f"scenario 5 storm: {CONNS} connections of logins at cost 12 "
@@ -903,6 +907,9 @@ def report(R):
         ("api-key / public", rfmt(r_ap), "≥ 0.40", r_ap is not None and r_ap >= 0.4)])
     row("3b GET /v1/me/profile, JWT", j, [
         ("jwt / public", rfmt(r_jp), "≥ 0.80", r_jp is not None and r_jp >= 0.8)])
+    r_kp = ratio(R["ask"]["rps"], p["rps"])
+    row("3c POST /v1/profiles/{random user}/ask", R["ask"], [
+        ("ask / public", rfmt(r_kp), "(reported)", None)])
     row("4 POST /v1/me/skills, JWT (writes)", w, [
         ("writes req/s", fmt_rps(w["rps"]), "≥ 5,000", (w["rps"] or 0) >= 5000),
         ("write errors", str(w["errors"]), "0 (aim)", w["errors"] == 0),

@@ -4,7 +4,8 @@
 //! makes `JS` and `JavaScript` one term, and a list of common technologies
 //! that lets the engine say "not listed" instead of "not understood".
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use super::facts::Facts;
 use super::normalise::{Token, words};
@@ -225,28 +226,50 @@ const TECHNOLOGIES: &[&str] = &[
     "magento",
 ];
 
+/// alias (normal form) → the key of its group; each group's key maps to its
+/// display spelling. Built once.
+struct Table {
+    alias: HashMap<String, String>,
+    display: HashMap<String, &'static str>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut alias = HashMap::new();
+        let mut display = HashMap::new();
+        for group in SYNONYMS {
+            let head = words(group[0]).join(" ");
+            for a in group.iter().skip(1) {
+                alias.insert(words(a).join(" "), head.clone());
+                alias.insert((*a).to_string(), head.clone());
+            }
+            display.insert(head, group[0]);
+        }
+        Table { alias, display }
+    })
+}
+
 /// The canonical key of a term: its normal form, or its synonym group's.
 pub fn canon(norm: &str) -> String {
-    for group in SYNONYMS {
-        let head = words(group[0]).join(" ");
-        if head == norm || group[1..].contains(&norm) {
-            return head;
-        }
-    }
-    norm.to_string()
+    table()
+        .alias
+        .get(norm)
+        .cloned()
+        .unwrap_or_else(|| norm.to_string())
 }
 
 /// How answers name a term the profile does not spell (a synonym group's
 /// first spelling, else the words as asked).
 pub fn display(key: &str, asked: &str) -> String {
-    SYNONYMS
-        .iter()
-        .find(|g| words(g[0]).join(" ") == key)
-        .map_or_else(|| asked.to_string(), |g| g[0].to_string())
+    table()
+        .display
+        .get(key)
+        .map_or_else(|| asked.to_string(), |d| d.to_string())
 }
 
 pub fn is_known_term(key: &str) -> bool {
-    TECHNOLOGIES.contains(&key) || SYNONYMS.iter().any(|g| words(g[0]).join(" ") == key)
+    TECHNOLOGIES.contains(&key) || table().display.contains_key(key)
 }
 
 /// The degree groups, by key: a question naming one asks about education.

@@ -563,3 +563,62 @@ fn hidden_sections_are_not_answered_from() {
     let a = ask(&app, "ada", "What is her Rust level?").json();
     assert!(!a["answer"].as_str().unwrap().contains("Expert"), "{a}");
 }
+
+#[test]
+fn asks_are_written_by_the_flusher_and_kept_conversations_survive_a_restart() {
+    let fx = fixture();
+    let today = fx["today"].as_str().unwrap();
+    let args = ["--limit-ask", "10000:1000/s"];
+    let env = [("RESTUME_TEST_TODAY", today)];
+    let mut app = spawn_with(&args, &env);
+    let jwt = person(&app, "ada", "Ada Lovelace");
+    fill(&app, &jwt, &fx["profiles"]["ada"]);
+    app.grant("ada", "pro");
+    let r = post_from(
+        &app,
+        "/v1/profiles/ada/chat",
+        &json!({"message": "Does she know Rust?"}),
+        "https://jobs.example.com/",
+    );
+    let id = r.json()["conversation_id"].as_str().unwrap().to_string();
+    // the ask is in memory until the flusher (every second) or a clean stop writes it
+    let status = app.terminate();
+    assert!(status.success());
+    let db = open_db(&app.db_path());
+    let n = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(
+        n("SELECT count(*) FROM ask_log WHERE referrer_host = 'jobs.example.com'"),
+        1
+    );
+    assert_eq!(n("SELECT sum(asks) FROM daily_stats"), 1);
+    assert_eq!(
+        n("SELECT sum(n) FROM referrer_stats WHERE source = 'ask'"),
+        1
+    );
+    drop(db);
+    let dir = std::sync::Arc::clone(&app.dir);
+    drop(app);
+    let app = spawn_in(dir, &args, &env);
+    let r = app.post(
+        "/v1/profiles/ada/chat",
+        Cred::None,
+        &json!({"message": "and Python?", "conversation_id": id}),
+    );
+    let reply = r.json();
+    assert_eq!(reply["conversation_id"], id.as_str());
+    assert!(
+        reply["reply"]["answer"]
+            .as_str()
+            .unwrap()
+            .contains("Python"),
+        "{reply}"
+    );
+    let jwt = app.login("ada", PASSWORD).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t = app
+        .get(&format!("/v1/me/transcripts/{id}"), Cred::Jwt(&jwt))
+        .json();
+    assert_eq!(t["messages"].as_array().unwrap().len(), 2);
+}
