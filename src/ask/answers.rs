@@ -605,6 +605,53 @@ pub fn worked_at(a: &Ask, e: &Entity) -> Part {
     )
 }
 
+/// Roles of that title: "Is she a Staff Engineer?"
+pub fn held_title(a: &Ask, e: &Entity) -> Part {
+    let n = a.name();
+    let roles: Vec<&Role> =
+        a.f.roles
+            .iter()
+            .filter(|r| key_of(&r.title) == e.key)
+            .collect();
+    if roles.is_empty() {
+        return absent(format!("{n}'s profile lists no role as {}.", e.display));
+    }
+    let lines: Vec<String> = roles
+        .iter()
+        .map(|r| {
+            let p = period(r.start.as_deref(), r.end.as_deref());
+            let verb = if is_current(r, a.today) { "is" } else { "was" };
+            if p.is_empty() {
+                format!("{verb} {} at {}", r.title, r.company)
+            } else {
+                format!("{verb} {} at {} ({p})", r.title, r.company)
+            }
+        })
+        .collect();
+    found(
+        Band::High,
+        format!("Yes: {n} {}.", join_and(&lines)),
+        roles.iter().map(|r| role_source(r)).collect(),
+    )
+}
+
+/// Every employer, or (`only_past`) those of roles that have ended.
+pub fn employers(a: &Ask, only_past: bool) -> Part {
+    let f = a.f;
+    if only_past {
+        return past(a);
+    }
+    if f.roles.is_empty() {
+        return absent(format!("{}'s profile lists no employers.", a.name()));
+    }
+    let lines: Vec<String> = f.roles.iter().map(|r| role_line(r, a.today)).collect();
+    found(
+        Band::High,
+        format!("{}'s employers: {}.", a.name(), join_and(&lines)),
+        f.roles.iter().map(role_source).collect(),
+    )
+}
+
 pub fn past(a: &Ask) -> Part {
     let (f, n) = (a.f, a.name());
     let past: Vec<&Role> = f.roles.iter().filter(|r| !is_current(r, a.today)).collect();

@@ -46,6 +46,7 @@ const CUES: &[(Intent, &[&str])] = &[
             "new job",
             "looking",
             "remote",
+            "remotely",
             "relocation",
         ],
     ),
@@ -179,6 +180,7 @@ const CUES: &[(Intent, &[&str])] = &[
             "strong",
             "strengths",
             "capable",
+            "levels",
             "speak",
             "speaks",
             "spoken",
@@ -694,22 +696,21 @@ fn find_phrase(tokens: &[Token], used: &[bool], phrase: &str) -> Option<usize> {
     })
 }
 
-fn mark(tokens: &[Token], used: &mut [bool], phrase: &str) -> bool {
-    let mut any = false;
+/// Marks every occurrence of the phrase as used; where the first one was.
+fn mark(tokens: &[Token], used: &mut [bool], phrase: &str) -> Option<usize> {
+    let mut first = None;
     while let Some(i) = find_phrase(tokens, used, phrase) {
         let n = phrase.split(' ').count();
         used[i..i + n].iter_mut().for_each(|u| *u = true);
-        any = true;
-        let _ = tokens;
+        first = first.or(Some(i));
     }
-    any
+    first
 }
 
-/// The intents a question names, in the order of the table (so the answer
-/// reads the same whatever the order of the words). Their cue words are
-/// marked as used.
-pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<Intent> {
-    let mut found = Vec::new();
+/// The intents a question names, each with the position of its first cue,
+/// in the order they are asked. Their cue words are marked as used.
+pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<(Intent, usize)> {
+    let mut found: Vec<(Intent, usize)> = Vec::new();
     // longer phrases first, so "where does she work" wins over "work"
     let mut cues: Vec<(Intent, &str)> = CUES
         .iter()
@@ -717,21 +718,23 @@ pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<Intent> {
         .collect();
     cues.sort_by_key(|(_, p)| std::cmp::Reverse(p.split(' ').count()));
     for (intent, phrase) in cues {
-        if mark(tokens, used, phrase) && !found.contains(&intent) {
-            found.push(intent);
+        if let Some(at) = mark(tokens, used, phrase) {
+            match found.iter_mut().find(|(i, _)| *i == intent) {
+                Some(slot) => slot.1 = slot.1.min(at),
+                None => found.push((intent, at)),
+            }
         }
     }
-    found.sort();
+    found.sort_by_key(|(i, at)| (*at, *i));
     found
 }
 
-/// The first out-of-scope topic the question touches.
-pub fn out_of_scope(tokens: &[Token]) -> Option<&'static str> {
+/// The first out-of-scope topic the question touches, and where.
+pub fn out_of_scope(tokens: &[Token]) -> Option<(&'static str, usize)> {
     let none = vec![false; tokens.len()];
     OUT_OF_SCOPE
         .iter()
-        .find(|t| find_phrase(tokens, &none, t).is_some())
-        .copied()
+        .find_map(|t| Some((*t, find_phrase(tokens, &none, t)?)))
 }
 
 /// The words not taken by an intent, a term, a stopword or the person's name:

@@ -88,8 +88,12 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     let vocab = Vocabulary::of(facts);
     let mut used = vec![false; toks.len()];
     let mut entities = vocabulary::find(&toks, &vocab, &mut used);
-    let topic = intents::out_of_scope(&toks);
-    let mut wanted = intents::intents(&toks, &mut used);
+    let (topic, topic_at) = match intents::out_of_scope(&toks) {
+        Some((t, at)) => (Some(t), at),
+        None => (None, usize::MAX),
+    };
+    let asked = intents::intents(&toks, &mut used);
+    let mut wanted: Vec<Intent> = asked.iter().map(|(i, _)| *i).collect();
     let mut name_words = normalise::words(&facts.full_name);
     name_words.push(facts.username.to_lowercase());
     let mut unknown = intents::leftover(&toks, &used, &name_words);
@@ -142,7 +146,12 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     let has_company = entities.iter().any(|e| e.is(&[Kind::Company]));
     let has_tech = entities.iter().any(is_tech);
     // "Has she worked with Kubernetes?" asks about a skill
-    if wanted.contains(&Intent::Past) && !has_company && (has_tech || unknown.is_some()) {
+    let has_title = entities.iter().any(|e| e.is(&[Kind::Title]));
+    if wanted.contains(&Intent::Past)
+        && !has_company
+        && !has_title
+        && (has_tech || unknown.is_some())
+    {
         wanted.retain(|i| *i != Intent::Past);
         if !wanted.contains(&Intent::Skill) && !wanted.contains(&Intent::Years) {
             wanted.push(Intent::Skill);
@@ -158,17 +167,25 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
         wanted.retain(|i| *i != Intent::Current);
     }
 
+    // parts answer in the order they were asked; inferred ones last
+    let at = |i: &Intent| {
+        asked
+            .iter()
+            .find(|(x, _)| x == i)
+            .map_or(usize::MAX - 1, |(_, p)| *p)
+    };
+    wanted.sort_by_key(|i| (at(i), *i));
     let a = Ask {
         f: facts,
         today,
         words: toks.iter().map(|t| t.norm.clone()).collect(),
     };
     let mut parts: Vec<Part> = Vec::new();
-    if let Some(t) = topic {
-        parts.push(answers::unsupported(format!(
+    let mut topic_part = topic.map(|t| {
+        answers::unsupported(format!(
             "Questions about {t} are outside what the profile says."
-        )));
-    }
+        ))
+    });
     let mut unknown_entity = unknown.as_ref().map(|u| {
         let key = vocabulary::canon(&normalise::normalise(u));
         Entity {
@@ -180,6 +197,11 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     });
     let mut take_unknown = || unknown_entity.take();
     for intent in &wanted {
+        if at(intent) > topic_at
+            && let Some(p) = topic_part.take()
+        {
+            parts.push(p);
+        }
         match intent {
             Intent::Skill => {
                 let terms: Vec<&Entity> = entities
@@ -216,13 +238,31 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
             Intent::Past => {
                 let companies: Vec<&Entity> =
                     entities.iter().filter(|e| e.is(&[Kind::Company])).collect();
-                if companies.is_empty() {
+                let titles: Vec<&Entity> = entities
+                    .iter()
+                    .filter(|e| e.is(&[Kind::Title]) && !e.is(&[Kind::Company]))
+                    .collect();
+                if companies.is_empty() && titles.is_empty() {
+                    let only_past = a.words.iter().any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "previous"
+                                | "previously"
+                                | "past"
+                                | "former"
+                                | "formerly"
+                                | "before"
+                                | "prior"
+                                | "earlier"
+                        )
+                    });
                     match take_unknown() {
                         Some(u) => parts.push(answers::worked_at(&a, &u)),
-                        None => parts.push(answers::past(&a)),
+                        None => parts.push(answers::employers(&a, only_past)),
                     }
                 }
                 parts.extend(companies.into_iter().map(|e| answers::worked_at(&a, e)));
+                parts.extend(titles.into_iter().map(|e| answers::held_title(&a, e)));
             }
             Intent::Education => {
                 let schools: Vec<&Entity> = entities.iter().filter(|e| is_school(e)).collect();
@@ -270,6 +310,7 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
             Intent::Summary => parts.push(answers::summary(&a)),
         }
     }
+    parts.extend(topic_part);
     if parts.is_empty() {
         parts.push(answers::unsupported(format!(
             "This is not a question about {}'s profile that it can answer.",
