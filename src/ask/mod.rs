@@ -402,3 +402,101 @@ fn build(facts: &Facts, parts: Vec<Part>, in_scope: bool, context: Context) -> A
         context,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::facts::{Role, Skill};
+    use super::*;
+    use crate::time::days_from_civil;
+
+    fn ada() -> Facts {
+        Facts {
+            username: "ada".into(),
+            full_name: "Ada Lovelace".into(),
+            location: Some("London".into()),
+            skills: vec![
+                Skill {
+                    name: "Rust".into(),
+                    level: Some("Expert".into()),
+                    ..Default::default()
+                },
+                Skill {
+                    name: "Python".into(),
+                    ..Default::default()
+                },
+            ],
+            roles: vec![Role {
+                company: "Acme Ltd".into(),
+                title: "Engineer".into(),
+                start: Some("2020-01".into()),
+                summary: Some("Rust services".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn today() -> i64 {
+        days_from_civil(2026, 1, 1)
+    }
+
+    #[test]
+    fn follow_ups_lean_on_the_last_question() {
+        let f = ada();
+        let first = answer(&f, "Does she know Rust?", today(), None);
+        assert_eq!(first.status, "answered");
+        let next = answer(&f, "and Python?", today(), Some(&first.context));
+        assert!(next.json["answer"].as_str().unwrap().contains("Python"));
+        let years = answer(&f, "How many years?", today(), Some(&first.context));
+        assert_eq!(
+            years.json["answer"],
+            "About 6 years with Rust, counted from the dates of Engineer at Acme Ltd (overlapping periods counted once)."
+        );
+        let alone = answer(&f, "How many years?", today(), None);
+        assert!(
+            alone.json["answer"]
+                .as_str()
+                .unwrap()
+                .contains("work experience")
+        );
+    }
+
+    #[test]
+    fn statuses() {
+        let f = ada();
+        let status = |q: &str| answer(&f, q, today(), None).status;
+        assert_eq!(status("Where is she based?"), "answered");
+        assert_eq!(
+            status("Does she know Rust and Haskell?"),
+            "partially_answered"
+        );
+        assert_eq!(status("Does she know Haskell?"), "insufficient_evidence");
+        assert_eq!(status("What is her salary?"), "unsupported");
+        assert_eq!(status("Is the sky blue?"), "unsupported");
+        let empty = Facts {
+            username: "x".into(),
+            full_name: "X Y".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            answer(&empty, "Does she know Rust?", today(), None).status,
+            "no_profile_data"
+        );
+        assert_eq!(
+            answer(&empty, "How old is she?", today(), None).status,
+            "unsupported"
+        );
+    }
+
+    #[test]
+    fn the_same_question_gives_the_same_answer() {
+        let f = ada();
+        let a = answer(&f, "Who is she and does she know Rust?", today(), None);
+        let b = answer(&f, "Who is she and does she know Rust?", today(), None);
+        assert_eq!(a.json.to_string(), b.json.to_string());
+        // another day, another duration
+        let later = answer(&f, "How many years of experience?", today() + 400, None);
+        let now = answer(&f, "How many years of experience?", today(), None);
+        assert_ne!(later.json["answer"], now.json["answer"]);
+    }
+}
