@@ -1,6 +1,8 @@
 //! SPEC §4.1, §3.5: Ask and chat over real HTTP, transcripts and insights,
 //! and the evaluation set in tests/fixtures/ask/eval.json.
 
+use std::io::Write;
+
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -133,7 +135,11 @@ fn evaluation_set() {
         }
     }
     let passed = total - failures.len();
-    eprintln!("ask evaluation: {passed}/{total} questions right");
+    // straight to stderr, so `cargo test` shows the score without --nocapture
+    let _ = writeln!(
+        std::io::stderr(),
+        "ask evaluation: {passed}/{total} questions right"
+    );
     assert!(total >= 60);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
