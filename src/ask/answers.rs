@@ -531,6 +531,23 @@ pub fn years_at(a: &Ask, e: &Entity) -> Part {
     )
 }
 
+/// The employers of the current roles, as terms (for "how long at her current company").
+pub fn current_employers(a: &Ask) -> Vec<Entity> {
+    let mut out: Vec<Entity> = Vec::new();
+    for r in a.f.roles.iter().filter(|r| is_current(r, a.today)) {
+        let key = key_of(&r.company);
+        if !r.company.is_empty() && !out.iter().any(|e| e.key == key) {
+            out.push(Entity {
+                key,
+                display: r.company.clone(),
+                kinds: vec![super::vocabulary::Kind::Company],
+                at: usize::MAX,
+            });
+        }
+    }
+    out
+}
+
 pub fn current(a: &Ask) -> Part {
     let (f, n) = (a.f, a.name());
     let now: Vec<&Role> = f.roles.iter().filter(|r| is_current(r, a.today)).collect();

@@ -218,6 +218,14 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
             }
             Intent::Years => {
                 let mut any = false;
+                // "How long has she been at her current company?"
+                if wanted.contains(&Intent::Current) && entities.is_empty() {
+                    let now: Vec<Entity> = answers::current_employers(&a);
+                    for e in &now {
+                        parts.push(answers::years_at(&a, e));
+                    }
+                    any = !now.is_empty();
+                }
                 for e in &entities {
                     if e.is(&[Kind::Company]) {
                         parts.push(answers::years_at(&a, e));
@@ -234,6 +242,10 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
                     }
                 }
             }
+            Intent::Current
+                if wanted.contains(&Intent::Years)
+                    && entities.is_empty()
+                    && !answers::current_employers(&a).is_empty() => {}
             Intent::Current => parts.push(answers::current(&a)),
             Intent::Past => {
                 let companies: Vec<&Entity> =

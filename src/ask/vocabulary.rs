@@ -67,6 +67,8 @@ const SYNONYMS: &[&[&str]] = &[
         "bachelor of arts",
     ],
     &["PhD", "ph.d", "doctorate", "doctoral", "dphil"],
+    &["Certified Kubernetes Administrator", "cka"],
+    &["Certified Kubernetes Application Developer", "ckad"],
 ];
 
 /// Technologies people ask about, so "Does she know Haskell?" is a skill
