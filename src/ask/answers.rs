@@ -900,15 +900,15 @@ pub fn projects(a: &Ask, filter: Option<&Entity>) -> Part {
 }
 
 /// A contact channel a question may ask for.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Channel {
     Email,
     Phone,
     Website,
-    Network(&'static str),
+    Network(String),
 }
 
-const NETWORKS: &[&str] = &["linkedin", "github", "gitlab", "twitter", "mastodon", "x"];
+const NETWORKS: &[&str] = &["linkedin", "github", "gitlab", "twitter", "mastodon"];
 
 pub fn contact(a: &Ask) -> Part {
     let (f, n) = (a.f, a.name());
@@ -918,10 +918,14 @@ pub fn contact(a: &Ask) -> Part {
             "email" | "mail" => Channel::Email,
             "phone" | "telephone" | "call" | "number" => Channel::Phone,
             "website" | "site" | "homepage" | "blog" => Channel::Website,
-            other => match NETWORKS.iter().find(|x| **x == other && other != "x") {
-                Some(net) => Channel::Network(net),
-                None => continue,
-            },
+            // a network people ask for, or one the profile links to
+            other
+                if NETWORKS.contains(&other)
+                    || f.links.iter().any(|(net, _)| normalise(net) == other) =>
+            {
+                Channel::Network(other.to_string())
+            }
+            _ => continue,
         };
         if !asked.contains(&c) {
             asked.push(c);
@@ -932,6 +936,7 @@ pub fn contact(a: &Ask) -> Part {
     let mut missing = Vec::new();
     let everything = asked.is_empty();
     let want = |c: Channel| everything || asked.contains(&c);
+
     if want(Channel::Email) {
         match &f.public_email {
             Some(e) => {
@@ -966,7 +971,9 @@ pub fn contact(a: &Ask) -> Part {
         let key = normalise(net);
         let hit = everything
             || asked.iter().any(|c| match c {
-                Channel::Network(x) => key == *x || words(target).iter().any(|w| w.starts_with(x)),
+                Channel::Network(x) => {
+                    key == *x || words(target).iter().any(|w| w.starts_with(x.as_str()))
+                }
                 _ => false,
             });
         if hit {

@@ -76,6 +76,8 @@ fn intent_of(e: &Entity) -> Intent {
         Intent::Past
     } else if e.is(&[Kind::Project]) && !e.is(TECH) {
         Intent::Projects
+    } else if e.is(&[Kind::Link]) && !e.is(TECH) {
+        Intent::Contact
     } else {
         Intent::Skill
     }
@@ -87,15 +89,22 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     let toks = tokens(question);
     let vocab = Vocabulary::of(facts);
     let mut used = vec![false; toks.len()];
+    let mut toks = toks;
     let mut entities = vocabulary::find(&toks, &vocab, &mut used);
+    // the person's name reads as "she" to the rules ("What does Dana do?")
+    let mut name_words = normalise::words(&facts.full_name);
+    name_words.push(facts.username.to_lowercase());
+    for (t, u) in toks.iter_mut().zip(&used) {
+        if !*u && name_words.contains(&t.norm) {
+            t.norm = "she".into();
+        }
+    }
     let (topic, topic_at) = match intents::out_of_scope(&toks) {
         Some((t, at)) => (Some(t), at),
         None => (None, usize::MAX),
     };
     let asked = intents::intents(&toks, &mut used);
     let mut wanted: Vec<Intent> = asked.iter().map(|(i, _)| *i).collect();
-    let mut name_words = normalise::words(&facts.full_name);
-    name_words.push(facts.username.to_lowercase());
     let mut unknown = intents::leftover(&toks, &used, &name_words);
 
     // a follow-up: a bare term takes the last question's intents, a bare
@@ -147,6 +156,10 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     let has_tech = entities.iter().any(is_tech);
     // "Has she worked with Kubernetes?" asks about a skill
     let has_title = entities.iter().any(|e| e.is(&[Kind::Title]));
+    // "What projects has she worked on?" asks about projects
+    if wanted.contains(&Intent::Projects) && !has_company && !has_title {
+        wanted.retain(|i| *i != Intent::Past);
+    }
     if wanted.contains(&Intent::Past)
         && !has_company
         && !has_title

@@ -327,6 +327,8 @@ pub enum Kind {
     Cert,
     Issuer,
     Project,
+    /// A network the profile links to ("Kaggle").
+    Link,
 }
 
 /// The profile's own terms: canonical key → (kind, spelling in the profile).
@@ -366,6 +368,9 @@ impl Vocabulary {
         for c in &f.certifications {
             add(Kind::Cert, &c.name);
             add(Kind::Issuer, &c.issuer);
+        }
+        for (net, _) in &f.links {
+            add(Kind::Link, net);
         }
         for p in &f.projects {
             add(Kind::Project, &p.name);
