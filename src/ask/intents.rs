@@ -501,6 +501,15 @@ const OUT_OF_SCOPE: &[(&str, &[&str])] = &[
 /// Words that carry no term of their own.
 const STOPWORDS: &[&str] = &[
     "go",
+    "hmm",
+    "cool",
+    "nice",
+    "wow",
+    "interesting",
+    "sure",
+    "right",
+    "alright",
+    "great",
     "highest",
     "lowest",
     "first",

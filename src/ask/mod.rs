@@ -112,6 +112,19 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     if let Some(ctx) = before {
         if wanted.is_empty() && topic.is_none() && (!entities.is_empty() || unknown.is_some()) {
             wanted = ctx.intents.clone();
+        } else if wanted.is_empty()
+            && topic.is_none()
+            && toks.len() <= 4
+            && toks.iter().any(|t| {
+                matches!(
+                    t.norm.as_str(),
+                    "when" | "since" | "where" | "how" | "what" | "which" | "really"
+                )
+            })
+        {
+            // "since when?", "really?": the same question again
+            wanted = ctx.intents.clone();
+            entities = ctx.entities.clone();
         } else if !wanted.is_empty()
             && entities.is_empty()
             && unknown.is_none()
@@ -156,9 +169,10 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     let has_tech = entities.iter().any(is_tech);
     // "Has she worked with Kubernetes?" asks about a skill
     let has_title = entities.iter().any(|e| e.is(&[Kind::Title]));
-    // "What projects has she worked on?" asks about projects
+    // "What projects has she worked on?", "Which projects use Rust?" ask
+    // about projects
     if wanted.contains(&Intent::Projects) && !has_company && !has_title {
-        wanted.retain(|i| *i != Intent::Past);
+        wanted.retain(|i| !matches!(i, Intent::Past | Intent::Skill));
     }
     if wanted.contains(&Intent::Past)
         && !has_company
@@ -477,6 +491,8 @@ mod tests {
             years.json["answer"],
             "About 6 years with Rust, counted from the dates of Engineer at Acme Ltd (overlapping periods counted once)."
         );
+        let again = answer(&f, "since when?", today(), Some(&first.context));
+        assert_eq!(again.status, "answered");
         let alone = answer(&f, "How many years?", today(), None);
         assert!(
             alone.json["answer"]

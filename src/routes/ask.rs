@@ -177,9 +177,13 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
             Ok(())
         })?;
     }
-    ctx.app
-        .conversations
-        .put(&id, &user_id, a.context.clone(), t);
+    // a message that asked nothing ("ok, thanks") leaves the context as it was
+    let context = if a.context.intents.is_empty() {
+        before.unwrap_or_default()
+    } else {
+        a.context.clone()
+    };
+    ctx.app.conversations.put(&id, &user_id, context, t);
     remember(ctx, &user_id, &message, &a);
     ok(json!({"conversation_id": id, "reply": a.json}))
 }

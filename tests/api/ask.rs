@@ -311,6 +311,24 @@ fn chat_follows_up_and_free_plans_keep_nothing() {
             .contains("Python"),
         "{years}"
     );
+    // a message that asks nothing keeps the context (years, here) for the next one
+    let r = app.post(
+        path,
+        Cred::None,
+        &json!({"message": "ok, thanks", "conversation_id": id}),
+    );
+    assert_eq!(r.json()["reply"]["answer_status"], "unsupported");
+    let r = app.post(
+        path,
+        Cred::None,
+        &json!({"message": "and JavaScript?", "conversation_id": id}),
+    );
+    assert!(
+        r.json()["reply"]["answer"]
+            .as_str()
+            .unwrap()
+            .contains("Ada lists JavaScript but gives no years for it")
+    );
     // the same words outside the conversation ask something else
     let alone = ask(&app, "ada", "How many years?").json();
     assert!(
