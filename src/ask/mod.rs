@@ -167,13 +167,13 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     }
     let has_company = entities.iter().any(|e| e.is(&[Kind::Company]));
     let has_tech = entities.iter().any(is_tech);
-    // "Has she worked with Kubernetes?" asks about a skill
     let has_title = entities.iter().any(|e| e.is(&[Kind::Title]));
     // "What projects has she worked on?", "Which projects use Rust?" ask
     // about projects
     if wanted.contains(&Intent::Projects) && !has_company && !has_title {
         wanted.retain(|i| !matches!(i, Intent::Past | Intent::Skill));
     }
+    // "Has she worked with Kubernetes?" asks about a skill
     if wanted.contains(&Intent::Past)
         && !has_company
         && !has_title
