@@ -13,6 +13,7 @@ pub mod facts;
 pub mod intents;
 pub mod memory;
 pub mod normalise;
+pub mod plan;
 pub mod record;
 pub mod vocabulary;
 
@@ -21,8 +22,8 @@ use serde_json::{Value, json};
 use answers::{Ask, Band, Grounding, Part};
 pub use facts::Facts;
 use intents::Intent;
-use normalise::tokens;
-use vocabulary::{Entity, Kind, Vocabulary};
+use plan::{CERT, is_school, is_tech};
+use vocabulary::{Entity, Kind};
 
 /// Today as days since 1970-01-01 (UTC). Debug builds take
 /// `RESTUME_TEST_TODAY` (`YYYY-MM-DD`) instead, so tests get stable dates.
@@ -54,166 +55,25 @@ pub struct Answer {
     pub context: Context,
 }
 
-const TECH: &[Kind] = &[Kind::Skill, Kind::Keyword];
-const SCHOOL: &[Kind] = &[Kind::Institution, Kind::Degree, Kind::Area];
-const CERT: &[Kind] = &[Kind::Cert, Kind::Issuer];
-
-fn is_tech(e: &Entity) -> bool {
-    e.kinds.is_empty() && !vocabulary::is_degree(&e.key) || e.is(TECH)
-}
-
-fn is_school(e: &Entity) -> bool {
-    e.is(SCHOOL) || vocabulary::is_degree(&e.key)
-}
-
-/// The intent a bare term stands for ("Kubernetes?", "Acme?").
-fn intent_of(e: &Entity) -> Intent {
-    if is_school(e) {
-        Intent::Education
-    } else if e.is(CERT) {
-        Intent::Certifications
-    } else if e.is(&[Kind::Company, Kind::Title]) && !e.is(TECH) {
-        Intent::Past
-    } else if e.is(&[Kind::Project]) && !e.is(TECH) {
-        Intent::Projects
-    } else if e.is(&[Kind::Link]) && !e.is(TECH) {
-        Intent::Contact
-    } else {
-        Intent::Skill
-    }
-}
-
 /// Answers `question` about `facts`; `before` is the previous question of a
 /// conversation.
 pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context>) -> Answer {
-    let toks = tokens(question);
-    let vocab = Vocabulary::of(facts);
-    let mut used = vec![false; toks.len()];
-    let mut toks = toks;
-    let mut entities = vocabulary::find(&toks, &vocab, &mut used);
-    // the person's name reads as "she" to the rules ("What does Dana do?")
-    let mut name_words = normalise::words(&facts.full_name);
-    name_words.push(facts.username.to_lowercase());
-    for (t, u) in toks.iter_mut().zip(&used) {
-        if !*u && name_words.contains(&t.norm) {
-            t.norm = "she".into();
-        }
-    }
-    let (topic, topic_at) = match intents::out_of_scope(&toks) {
-        Some((t, at)) => (Some(t), at),
-        None => (None, usize::MAX),
-    };
-    let asked = intents::intents(&toks, &mut used);
-    let mut wanted: Vec<Intent> = asked.iter().map(|(i, _)| *i).collect();
-    let mut unknown = intents::leftover(&toks, &used, &name_words);
-
-    // a follow-up: a bare term takes the last question's intents, a bare
-    // intent its terms
-    if let Some(ctx) = before {
-        if wanted.is_empty() && topic.is_none() && (!entities.is_empty() || unknown.is_some()) {
-            wanted = ctx.intents.clone();
-        } else if wanted.is_empty()
-            && topic.is_none()
-            && toks.len() <= 4
-            && toks.iter().any(|t| {
-                matches!(
-                    t.norm.as_str(),
-                    "when" | "since" | "where" | "how" | "what" | "which" | "really"
-                )
-            })
-        {
-            // "since when?", "really?": the same question again
-            wanted = ctx.intents.clone();
-            entities = ctx.entities.clone();
-        } else if !wanted.is_empty()
-            && entities.is_empty()
-            && unknown.is_none()
-            && intents::refers_back(&toks)
-            && wanted
-                .iter()
-                .all(|i| matches!(i, Intent::Years | Intent::Skill | Intent::Projects))
-        {
-            entities = ctx.entities.clone();
-        }
-    }
-    // "Does she have leadership experience?" asks about a skill
-    if wanted.is_empty()
-        && topic.is_none()
-        && entities.is_empty()
-        && unknown.is_some()
-        && toks.iter().any(|t| t.norm.starts_with("experience"))
-    {
-        wanted.push(Intent::Skill);
-    }
-    // "Tell me about Loom": the term says what to tell
-    if wanted == [Intent::Summary] && !entities.is_empty() {
-        wanted.clear();
-    }
-    // a bare term stands for its intent, unless the question is about an
-    // out-of-scope topic ("What is her salary at Acme?")
-    if wanted.is_empty() && topic.is_none() {
-        let mut from_terms: Vec<Intent> = entities.iter().map(intent_of).collect();
-        if from_terms.is_empty() && unknown.is_some() {
-            // "Haskell?" alone is not a question we can place
-            unknown = None;
-        }
-        from_terms.sort();
-        from_terms.dedup();
-        wanted = from_terms;
-    }
-    // a summary is what is left when nothing more precise was asked
-    if wanted.len() > 1 || topic.is_some() {
-        wanted.retain(|i| *i != Intent::Summary);
-    }
-    let has_company = entities.iter().any(|e| e.is(&[Kind::Company]));
-    let has_tech = entities.iter().any(is_tech);
-    let has_title = entities.iter().any(|e| e.is(&[Kind::Title]));
-    // "What projects has she worked on?", "Which projects use Rust?" ask
-    // about projects
-    if wanted.contains(&Intent::Projects) && !has_company && !has_title {
-        wanted.retain(|i| !matches!(i, Intent::Past | Intent::Skill));
-    }
-    // "Has she worked with Kubernetes?" asks about a skill
-    if wanted.contains(&Intent::Past)
-        && !has_company
-        && !has_title
-        && (has_tech || unknown.is_some())
-    {
-        wanted.retain(|i| *i != Intent::Past);
-        if !wanted.contains(&Intent::Skill) && !wanted.contains(&Intent::Years) {
-            wanted.push(Intent::Skill);
-        }
-        wanted.sort();
-    }
-    // the years answer says whether the skill or the employer is there
-    if wanted.contains(&Intent::Years) && (has_tech || has_company || unknown.is_some()) {
-        wanted.retain(|i| !matches!(i, Intent::Skill | Intent::Past | Intent::Current));
-    }
-    // "current" next to a certification asks whether it is still valid
-    if wanted.contains(&Intent::Certifications) {
-        wanted.retain(|i| *i != Intent::Current);
-    }
-
-    // parts answer in the order they were asked; inferred ones last
-    let at = |i: &Intent| {
-        asked
-            .iter()
-            .find(|(x, _)| x == i)
-            .map_or(usize::MAX - 1, |(_, p)| *p)
-    };
-    wanted.sort_by_key(|i| (at(i), *i));
+    let p = plan::plan(facts, question, before);
+    let (wanted, entities, toks) = (&p.wanted, &p.entities, &p.toks);
+    let at = |i: &Intent| p.at(i);
+    let topic_at = p.topic_at;
     let a = Ask {
         f: facts,
         today,
         words: toks.iter().map(|t| t.norm.clone()).collect(),
     };
     let mut parts: Vec<Part> = Vec::new();
-    let mut topic_part = topic.map(|t| {
+    let mut topic_part = p.topic.map(|t| {
         answers::unsupported(format!(
             "Questions about {t} are outside what the profile says."
         ))
     });
-    let mut unknown_entity = unknown.as_ref().map(|u| {
+    let mut unknown_entity = p.unknown.as_ref().map(|u| {
         let key = vocabulary::canon(&normalise::normalise(u));
         Entity {
             display: vocabulary::display(&key, u),
@@ -223,7 +83,7 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
         }
     });
     let mut take_unknown = || unknown_entity.take();
-    for intent in &wanted {
+    for intent in wanted {
         if at(intent) > topic_at
             && let Some(p) = topic_part.take()
         {
@@ -253,7 +113,7 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
                     }
                     any = !now.is_empty();
                 }
-                for e in &entities {
+                for e in entities {
                     if e.is(&[Kind::Company]) {
                         parts.push(answers::years_at(&a, e));
                         any = true;
