@@ -91,6 +91,13 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
+fn join_or(items: &[String]) -> String {
+    match items {
+        [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
+}
+
 fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -943,7 +950,7 @@ pub fn contact(a: &Ask) -> Part {
                 items.push(format!("email {e}"));
                 sources.push(profile_source("public_email", e));
             }
-            None if !everything => missing.push("a public email".to_string()),
+            None if !everything => missing.push("public email".to_string()),
             None => {}
         }
     }
@@ -953,7 +960,7 @@ pub fn contact(a: &Ask) -> Part {
                 items.push(format!("phone {p}"));
                 sources.push(profile_source("phone", p));
             }
-            None if !everything => missing.push("a phone number".to_string()),
+            None if !everything => missing.push("phone number".to_string()),
             None => {}
         }
     }
@@ -963,7 +970,7 @@ pub fn contact(a: &Ask) -> Part {
                 items.push(format!("website {w}"));
                 sources.push(profile_source("website", w));
             }
-            None if !everything => missing.push("a website".to_string()),
+            None if !everything => missing.push("website".to_string()),
             None => {}
         }
     }
@@ -988,25 +995,19 @@ pub fn contact(a: &Ask) -> Part {
                 .iter()
                 .any(|(net, t)| normalise(net) == *x || words(t).iter().any(|w| w.starts_with(x)))
         {
-            missing.push(format!("a {x} link"));
+            missing.push(format!("{x} link"));
         }
     }
     if items.is_empty() {
         return absent(if everything {
             format!("{n}'s profile lists no public contact details.")
         } else {
-            format!(
-                "{n}'s profile lists no {}.",
-                join_and(&missing).replacen("a ", "", 1)
-            )
+            format!("{n}'s profile lists no {}.", join_or(&missing))
         });
     }
     let mut text = format!("{n}'s public contact: {}.", join_and(&items));
     if !missing.is_empty() {
-        text.push_str(&format!(
-            " No {} is listed.",
-            join_and(&missing).replacen("a ", "", 1)
-        ));
+        text.push_str(&format!(" No {} is listed.", join_or(&missing)));
     }
     found(Band::High, text, sources)
 }
