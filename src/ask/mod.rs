@@ -353,6 +353,12 @@ mod tests {
         );
         let again = answer(&f, "since when?", today(), Some(&first.context));
         assert_eq!(again.status, "answered");
+        let twice = answer(&f, "rust rust RUST Rust?", today(), None);
+        assert_eq!(twice.json["sources"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            twice.json["answer"],
+            "Yes: Ada lists Rust as a skill (level Expert)."
+        );
         let alone = answer(&f, "How many years?", today(), None);
         assert!(
             alone.json["answer"]

@@ -454,7 +454,10 @@ pub fn find(tokens: &[Token], vocab: &Vocabulary, used: &mut [bool]) -> Vec<Enti
                 None => continue,
             };
             used[i..i + n].iter_mut().for_each(|u| *u = true);
-            found.push(entity);
+            // a term named twice is asked about once
+            if !found.iter().any(|e: &Entity| e.key == entity.key) {
+                found.push(entity);
+            }
         }
     }
     found.sort_by_key(|e| e.at);
