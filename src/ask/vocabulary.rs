@@ -461,8 +461,13 @@ pub fn find(tokens: &[Token], vocab: &Vocabulary, used: &mut [bool]) -> Vec<Enti
         }
     }
     found.sort_by_key(|e| e.at);
+    // one answer about a dozen terms at most
+    found.truncate(MAX_TERMS);
     found
 }
+
+/// The most terms one question is answered about.
+pub const MAX_TERMS: usize = 12;
 
 /// Does `text` name the term `key` (as a whole word sequence, any synonym)?
 pub fn mentions(text: &str, key: &str) -> bool {
