@@ -68,6 +68,7 @@ fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets, record: &Record) {
     if quiet() {
         db::health::probe(pool);
     }
+    db::health::settle();
 }
 
 /// Flushes every second until told to stop.

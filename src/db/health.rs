@@ -88,9 +88,17 @@ struct Incident {
     since: Instant,
     /// Unix seconds, for `/health`.
     at: i64,
+    /// When writes last worked again; the incident is over (and logged as
+    /// such) once they keep working for `SETTLE`.
+    recovered: Option<Instant>,
 }
 
-/// Set while an incident lasts, so a commit checks it with one atomic load.
+/// How long writes must keep working before an incident is logged as over.
+/// A nearly full disk takes some writes and refuses others (a checkpoint
+/// frees a little room, the next write takes it): one incident, not many.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Set while writes fail, so a commit checks it with one atomic load.
 static DEGRADED: AtomicBool = AtomicBool::new(false);
 static INCIDENT: Mutex<Option<Incident>> = Mutex::new(None);
 
@@ -102,7 +110,9 @@ fn incident() -> std::sync::MutexGuard<'static, Option<Incident>> {
 /// (or changes its nature), never once per request.
 pub fn failed(fault: Fault, cause: &str) {
     let mut now = incident();
-    if now.as_ref().is_some_and(|i| i.fault == fault) {
+    DEGRADED.store(true, Ordering::SeqCst);
+    if let Some(i) = now.as_mut().filter(|i| i.fault == fault) {
+        i.recovered = None;
         return;
     }
     crate::log::line(&format!(
@@ -114,24 +124,39 @@ pub fn failed(fault: Fault, cause: &str) {
         fault,
         since: Instant::now(),
         at: crate::time::now(),
+        recovered: None,
     });
-    DEGRADED.store(true, Ordering::SeqCst);
 }
 
-/// A write committed: an incident, if any, is over.
+/// A write committed: `/health` is `ok` again at once; the incident ends
+/// (`settle`) if writes keep working.
 pub fn wrote() {
     if !DEGRADED.load(Ordering::Relaxed) {
         return;
     }
     let mut now = incident();
-    if let Some(i) = now.take() {
-        crate::log::line(&format!(
-            "storage: writes work again ({} lasted {:.1} s)",
-            i.fault.name(),
-            i.since.elapsed().as_secs_f64()
-        ));
+    if let Some(i) = now.as_mut() {
+        i.recovered.get_or_insert_with(Instant::now);
     }
     DEGRADED.store(false, Ordering::SeqCst);
+}
+
+/// Called every second (by the flusher): logs the end of an incident once
+/// writes have kept working for `SETTLE`.
+pub fn settle() {
+    let mut now = incident();
+    let Some((since, back)) = now.as_ref().and_then(|i| Some((i.since, i.recovered?))) else {
+        return;
+    };
+    if back.elapsed() >= SETTLE
+        && let Some(i) = now.take()
+    {
+        crate::log::line(&format!(
+            "storage: writes work again (they failed with {} for {:.1} s)",
+            i.fault.name(),
+            (back - since).as_secs_f64()
+        ));
+    }
 }
 
 /// Set while the database's path names another file than the one open.
