@@ -46,7 +46,12 @@ pub fn handle(app: &App, req: &Request) -> Response {
         Ok(r) => r,
         Err(e) => {
             if let Some(cause) = &e.cause {
-                log::line(&format!("{id} error {}: {cause}", e.status));
+                log::Line::new()
+                    .field(&id)
+                    .field("error")
+                    .field(format_args!("{}:", e.status))
+                    .field(cause)
+                    .write();
             }
             e.to_response()
         }
@@ -63,13 +68,17 @@ pub fn handle(app: &App, req: &Request) -> Response {
         .with_unique_header("X-Request-Id", id.clone())
         .with_unique_header("X-Content-Type-Options", "nosniff");
     let path = req.raw_url().split('?').next().unwrap_or("");
-    log::line(&format!(
-        "{id} {} {path} {} {:.3}ms {}",
-        req.method(),
-        response.status_code,
-        started.elapsed().as_secs_f64() * 1000.0,
-        caller.map_or_else(|| "-".to_string(), |c| c.log_name()),
-    ));
+    log::Line::new()
+        .field(&id)
+        .field(req.method())
+        .field(path)
+        .field(response.status_code)
+        .field(format_args!(
+            "{:.3}ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        ))
+        .field(caller.map_or_else(|| "-".to_string(), |c| c.log_name()))
+        .write();
     app.in_flight.fetch_sub(1, Ordering::SeqCst);
     response
 }

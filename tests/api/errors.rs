@@ -243,3 +243,20 @@ fn the_rest_of_an_oversized_chunked_body_is_not_read_as_requests() {
     );
     assert_eq!(app.get("/health", Cred::None).status, 200);
 }
+
+/// A path can hold LF and ESC bytes (the request line ends at CRLF only):
+/// logged raw, they would write a forged second line and reach the
+/// operator's terminal as an escape sequence.
+#[test]
+fn a_request_path_cannot_forge_a_log_line() {
+    let app = spawn_app();
+    let r = app.raw(
+        b"GET /x\n2026-01-01T00:00:00Z\tforged-line\x1b[2J HTTP/1.1\r\nHost: x\r\nX-Request-Id: forge-1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 404);
+    let logs = app.settled_log();
+    let lines: Vec<_> = logs.lines().filter(|l| l.contains("forged-line")).collect();
+    assert_eq!(lines.len(), 1, "{logs}");
+    assert!(lines[0].contains("forge-1 GET /x\\u{a}"), "{}", lines[0]);
+    assert!(!logs.contains('\x1b'), "{logs:?}");
+}
