@@ -39,6 +39,8 @@ pub fn serve(config: Config) -> Result<(), String> {
             DbLock::held_message(&db_path)
         )
     })?;
+    raise_file_limit();
+    tiny_http::set_max_connections(config.max_connections);
     let app = Arc::new(App::new(config)?);
     // Under Litestream, a checkpoint of ours could restart the WAL before
     // Litestream has copied its frames; Litestream checkpoints itself.
@@ -153,6 +155,23 @@ fn checkpoint_once(conn: &Connection, pool: &db::Pool) -> rusqlite::Result<()> {
         pool.with_writer(|w| w.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())))?;
     }
     Ok(())
+}
+
+/// Every connection is a file descriptor: with the usual soft limit of 1024
+/// the default `--max-connections` would run out of them before it is
+/// reached. The soft limit goes up to the hard one.
+fn raise_file_limit() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls on a local struct
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
 }
 
 /// `sd_notify` without a crate: one datagram to `$NOTIFY_SOCKET` (a path, or

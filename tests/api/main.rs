@@ -9,6 +9,7 @@ mod backup;
 mod cache;
 mod errors;
 mod helpers;
+mod http;
 mod jsonschema;
 mod keys;
 mod lifecycle;

@@ -2,18 +2,17 @@ use ascii::AsciiString;
 
 use std::io::Error as IoError;
 use std::io::Result as IoResult;
-use std::io::{BufReader, ErrorKind, Read};
+use std::io::{BufReader, ErrorKind, Read, Write};
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::str::FromStr;
+use std::time::{Duration, Instant};
 
 use crate::common::{HTTPVersion, Method};
 use crate::util::LazyBufWriter;
-use crate::util::RefinedTcpStream;
-use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
-use crate::Request;
+use crate::util::{Deadline, RefinedTcpStream};
+use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriter, SequentialWriterBuilder};
+use crate::{Header, Request, Response, StatusCode};
 
 /// A ClientConnection is an object that will store a socket to a client
 /// and return Request objects.
@@ -23,6 +22,7 @@ pub struct ClientConnection {
 
     // sequence of Readers to the stream, so that the data is not read in
     //  the wrong order
+    #[allow(dead_code)]
     source: SequentialReaderBuilder<BufReader<RefinedTcpStream>>,
 
     // sequence of Writers to the stream, to avoid writing response #2 before
@@ -30,6 +30,8 @@ pub struct ClientConnection {
     sink: SequentialWriterBuilder<LazyBufWriter<RefinedTcpStream>>,
 
     // Reader to read the next header from
+    // RESTume patch: and the body: every request is read whole here, so
+    // this is the connection's only reader.
     next_header_source: SequentialReader<BufReader<RefinedTcpStream>>,
 
     // set to true if we know that the previous request is the last one
@@ -38,24 +40,87 @@ pub struct ClientConnection {
     // true if the connection goes through SSL
     secure: bool,
 
-    // RESTume patch: raised when a request's unread body was too long to
-    // drain; the connection then ends instead of parsing body bytes as the
-    // next request.
-    close_connection: Arc<AtomicBool>,
+    // RESTume patch: see `REQUEST_TIME`.
+    deadline: Deadline,
+
+    // RESTume patch: the client may still be sending what was not read (a
+    // body too large to read, or whatever followed a refused request).
+    unread: bool,
 }
 
 /// RESTume patch: the longest request or header line read; a longer one
 /// ends the connection instead of growing a buffer without bound.
 const MAX_LINE: usize = 16 * 1024;
 
+/// RESTume patch: the header block (the header lines with their CRLFs) is at
+/// most this long and has at most `MAX_HEADERS` lines, else 431. The original
+/// bounded neither: 4 096 lines of 16 KiB were read and kept.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+const MAX_HEADERS: usize = 100;
+
+/// RESTume patch: the longest chunk-size line of a chunked body (the size and
+/// any chunk extensions).
+const MAX_CHUNK_LINE: usize = 1024;
+
+/// RESTume patch: a request (line, headers and body) must be in within this
+/// of its first byte, else 408. The whole request is read on the
+/// connection's thread before it is queued for a worker, so a slow client
+/// holds only its own thread, never a worker; and the deadline is one total,
+/// not a timeout renewed by every byte it trickles.
+const REQUEST_TIME: Duration = Duration::from_secs(10);
+
+/// RESTume patch: the largest body read before the request is queued (the
+/// application's limit). A longer `Content-Length` is not read: the request
+/// goes on with an empty body and its `Content-Length` (to be refused by its
+/// size) and the connection ends after the answer. A chunked body is read up
+/// to one byte past this, so the application sees it is too large; the
+/// connection ends if anything was left of it.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// RESTume patch: see `ClientConnection::linger`.
+const LINGER: Duration = Duration::from_secs(2);
+
 /// Error that can happen when reading a request.
 #[derive(Debug)]
 enum ReadError {
+    /// RESTume patch: the connection ended, failed or stayed idle past the
+    /// idle timeout before a next request began: it is closed quietly.
+    Closed,
     WrongRequestLine,
     WrongHeader(HTTPVersion),
+    /// RESTume patch: framing that could make two parties split requests
+    /// differently (RFC 9112 §6.1, §6.3), or a malformed chunked body.
+    BadFraming(HTTPVersion),
+    /// RESTume patch: past `MAX_HEADER_BYTES` or `MAX_HEADERS`.
+    HeadersTooLarge(HTTPVersion),
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
-    ReadIoError(IoError),
+    /// RESTume patch: past `REQUEST_TIME`.
+    TimedOut,
+    ReadIoError,
+}
+
+/// RESTume patch: why a line could not be read.
+enum LineError {
+    TooLong,
+    Io(IoError),
+}
+
+/// RESTume patch: how the body of a request is delimited.
+#[derive(Debug, PartialEq)]
+enum Framing {
+    Empty,
+    Length(u64),
+    Chunked,
+}
+
+impl From<IoError> for ReadError {
+    fn from(e: IoError) -> ReadError {
+        match e.kind() {
+            ErrorKind::TimedOut => ReadError::TimedOut,
+            _ => ReadError::ReadIoError,
+        }
+    }
 }
 
 impl ClientConnection {
@@ -66,6 +131,7 @@ impl ClientConnection {
     ) -> ClientConnection {
         let remote_addr = read_socket.peer_addr();
         let secure = read_socket.secure();
+        let deadline = read_socket.deadline();
 
         let mut source = SequentialReaderBuilder::new(BufReader::with_capacity(1024, read_socket));
         let first_header = source.next().unwrap();
@@ -80,7 +146,8 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
-            close_connection: Arc::new(AtomicBool::new(false)),
+            deadline,
+            unread: false,
         }
     }
 
@@ -89,39 +156,37 @@ impl ClientConnection {
         self.secure
     }
 
-    /// Reads the next line from self.next_header_source.
+    /// Reads the next line from self.next_header_source, of at most `max`
+    /// bytes (RESTume patch), starting with `first` if given.
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    fn read_next_line(&mut self, first: Option<u8>, max: usize) -> Result<AsciiString, LineError> {
         let mut buf = Vec::new();
-        let mut prev_byte_was_cr = false;
+        let mut pending = first;
 
         loop {
-            let byte = self.next_header_source.by_ref().bytes().next();
-
-            let byte = match byte {
-                Some(b) => b?,
-                None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
+            let byte = match pending.take() {
+                Some(b) => b,
+                None => match self.next_header_source.by_ref().bytes().next() {
+                    Some(b) => b.map_err(LineError::Io)?,
+                    None => {
+                        let eof = IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF");
+                        return Err(LineError::Io(eof));
+                    }
+                },
             };
 
-            if self.close_connection.load(Ordering::SeqCst) {
-                return Err(IoError::new(
-                    ErrorKind::ConnectionAborted,
-                    "the previous request's body was left unread",
-                ));
-            }
-            if buf.len() >= MAX_LINE {
-                return Err(IoError::new(ErrorKind::InvalidInput, "line too long"));
-            }
-
-            if byte == b'\n' && prev_byte_was_cr {
+            if byte == b'\n' && buf.last() == Some(&b'\r') {
                 buf.pop(); // removing the '\r'
-                return AsciiString::from_ascii(buf)
-                    .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
+                let not_ascii = |_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII");
+                return AsciiString::from_ascii(buf).map_err(not_ascii).map_err(LineError::Io);
             }
 
-            prev_byte_was_cr = byte == b'\r';
+            // the CR of the CRLF may come on top
+            if buf.len() > max {
+                return Err(LineError::TooLong);
+            }
 
             buf.push(byte);
         }
@@ -129,11 +194,27 @@ impl ClientConnection {
 
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
+    /// RESTume patch: and the body, all within `REQUEST_TIME`.
     fn read(&mut self) -> Result<Request, ReadError> {
+        // between requests, a read waits for the idle timeout; the request's
+        // deadline starts with its first byte
+        self.deadline.set(None);
+        let mut first = [0u8];
+        match self.next_header_source.read(&mut first) {
+            Ok(1) => {}
+            _ => return Err(ReadError::Closed),
+        }
+        self.deadline.set(Some(Instant::now() + REQUEST_TIME));
+
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = match self.read_next_line(Some(first[0]), MAX_LINE) {
+                    Ok(line) => line,
+                    Err(LineError::Io(e)) => return Err(e.into()),
+                    // RESTume patch: as before, the connection just ends
+                    Err(LineError::TooLong) => return Err(ReadError::Closed),
+                };
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -143,12 +224,28 @@ impl ClientConnection {
             // getting all headers
             let headers = {
                 let mut headers = Vec::new();
+                let mut header_bytes = 0;
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let room = MAX_HEADER_BYTES.saturating_sub(header_bytes);
+                    let line = match self.read_next_line(None, room.min(MAX_LINE)) {
+                        Ok(line) => line,
+                        Err(LineError::Io(e)) => return Err(e.into()),
+                        Err(LineError::TooLong) => return Err(ReadError::HeadersTooLarge(version)),
+                    };
 
                     if line.is_empty() {
                         break;
                     };
+                    header_bytes += line.len() + 2;
+                    if headers.len() == MAX_HEADERS || header_bytes > MAX_HEADER_BYTES {
+                        return Err(ReadError::HeadersTooLarge(version));
+                    }
+                    // RESTume patch: an obsolete line folding (or a header
+                    // before the first one) would be read as a header of
+                    // its own (RFC 9112 §5.2: reject it)
+                    if line.as_bytes().first().map_or(false, |b| *b == b' ' || *b == b'\t') {
+                        return Err(ReadError::WrongHeader(version));
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
@@ -162,38 +259,258 @@ impl ClientConnection {
             (method, path, version, headers)
         };
 
+        // RESTume patch: the body, read here (see `REQUEST_TIME`)
+        let framing = match framing(&headers) {
+            Ok(framing) => framing,
+            Err(()) => return Err(ReadError::BadFraming(version)),
+        };
+        let headers = with_one_content_length(headers, &framing);
+
+        // true if the client sent a `Expect: 100-continue` header
+        let expects_continue = match headers
+            .iter()
+            .find(|h: &&Header| h.field.equiv("Expect"))
+            .map(|h| h.value.as_str())
+        {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("100-continue") => true,
+            _ => return Err(ReadError::ExpectationFailed(version)),
+        };
+
+        // taken only when written to: a writer dropped unused would let the
+        // next one write before the previous response is out
+        let mut writer = None;
+        let body = match framing {
+            Framing::Empty => Vec::new(),
+            Framing::Length(n) if n > MAX_BODY as u64 => {
+                self.no_more_requests = true;
+                self.unread = true;
+                Vec::new()
+            }
+            Framing::Length(n) => {
+                if expects_continue {
+                    writer = Some(self.send_continue(&version));
+                }
+                self.read_body(n as usize)?
+            }
+            Framing::Chunked => {
+                if expects_continue {
+                    writer = Some(self.send_continue(&version));
+                }
+                let (body, whole) = match self.read_chunked() {
+                    Ok(read) => read,
+                    Err(e) if e.kind() == ErrorKind::InvalidData => {
+                        return Err(ReadError::BadFraming(version))
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                if !whole {
+                    self.no_more_requests = true;
+                    self.unread = true;
+                }
+                body
+            }
+        };
+
         // building the writer for the request
-        let writer = self.sink.next().unwrap();
+        let writer = writer.unwrap_or_else(|| self.sink.next().unwrap());
 
-        // follow-up for next potential request
-        let mut data_source = self.source.next().unwrap();
-        std::mem::swap(&mut self.next_header_source, &mut data_source);
-
-        // building the next reader
-        let request = crate::request::new_request(
+        Ok(crate::request::new_request(
             self.secure,
             method,
             path,
-            version.clone(),
+            version,
             headers,
             *self.remote_addr.as_ref().unwrap(),
-            data_source,
+            body,
             writer,
-            self.close_connection.clone(),
-        )
-        .map_err(|e| {
-            use crate::request;
-            match e {
-                request::RequestCreationError::CreationIoError(e) => ReadError::ReadIoError(e),
-                request::RequestCreationError::ExpectationFailed => {
-                    ReadError::ExpectationFailed(version)
+        ))
+    }
+
+    /// RESTume patch: the `100 Continue` a client that sent
+    /// `Expect: 100-continue` waits for before it sends the body.
+    fn send_continue(&mut self, version: &HTTPVersion) -> SequentialWriter<LazyBufWriter<RefinedTcpStream>> {
+        let mut writer = self.sink.next().unwrap();
+        let msg = Response::new_empty(StatusCode(100));
+        msg.raw_print(writer.by_ref(), version.clone(), &[], true, None).ok();
+        writer.flush().ok();
+        writer
+    }
+
+    /// RESTume patch: exactly `len` bytes of body.
+    fn read_body(&mut self, len: usize) -> IoResult<Vec<u8>> {
+        // grown as the bytes come, not reserved by what the client announces
+        let mut body = Vec::with_capacity(len.min(16 * 1024));
+        self.read_more(&mut body, len)?;
+        Ok(body)
+    }
+
+    /// RESTume patch: appends exactly `len` more bytes to `body`.
+    fn read_more(&mut self, body: &mut Vec<u8>, len: usize) -> IoResult<()> {
+        let want = body.len() + len;
+        self.next_header_source.by_ref().take(len as u64).read_to_end(body)?;
+        if body.len() < want {
+            let info = "Connection has been closed before we received enough data";
+            return Err(IoError::new(ErrorKind::ConnectionAborted, info));
+        }
+        Ok(())
+    }
+
+    /// RESTume patch: a chunked body (RFC 9112 §7.1) decoded, up to
+    /// `MAX_BODY + 1` bytes; with whether it was read to its end (trailer
+    /// fields are read and dropped). Malformed chunks are `InvalidData`.
+    fn read_chunked(&mut self) -> IoResult<(Vec<u8>, bool)> {
+        let malformed = || IoError::new(ErrorKind::InvalidData, "malformed chunked body");
+        let line = |conn: &mut Self, max| match conn.read_next_line(None, max) {
+            Ok(line) => Ok(line),
+            Err(LineError::TooLong) => Err(malformed()),
+            Err(LineError::Io(e)) if e.kind() == ErrorKind::InvalidInput => Err(malformed()),
+            Err(LineError::Io(e)) => Err(e),
+        };
+        let mut body = Vec::new();
+        loop {
+            let size_line = line(self, MAX_CHUNK_LINE)?;
+            let size = chunk_size(size_line.as_str()).ok_or_else(malformed)?;
+            if size == 0 {
+                let mut trailer_bytes = 0;
+                loop {
+                    let trailer = line(self, MAX_LINE)?;
+                    if trailer.is_empty() {
+                        return Ok((body, true));
+                    }
+                    trailer_bytes += trailer.len() + 2;
+                    if trailer_bytes > MAX_HEADER_BYTES {
+                        return Err(malformed());
+                    }
                 }
             }
-        })?;
-
-        // return the request
-        Ok(request)
+            let room = MAX_BODY + 1 - body.len();
+            if size > room as u64 {
+                self.read_more(&mut body, room)?;
+                return Ok((body, false));
+            }
+            self.read_more(&mut body, size as usize)?;
+            let mut crlf = [0u8; 2];
+            self.next_header_source.read_exact(&mut crlf)?;
+            if &crlf != b"\r\n" {
+                return Err(malformed());
+            }
+            if body.len() > MAX_BODY {
+                return Ok((body, false));
+            }
+        }
     }
+
+    /// RESTume patch: answers a request that cannot be taken (the
+    /// connection then ends).
+    fn refuse(&mut self, status: u16, version: HTTPVersion, detail: &str) {
+        let mut writer = self.sink.next().unwrap();
+        let response = crate::problem::response(status, detail);
+        response.raw_print(writer.by_ref(), version, &[], false, None).ok();
+        writer.flush().ok();
+        drop(writer);
+        self.unread = true;
+        self.linger();
+    }
+
+    /// RESTume patch: closing a socket with unread input makes the kernel
+    /// reset the connection, and a reset can destroy the answer before the
+    /// client has read it. So once the last answer is out, the sending side
+    /// is shut (the client sees the end) and what the client still sends is
+    /// read and dropped, for at most `LINGER` and `MAX_BODY` bytes.
+    fn linger(&mut self) {
+        if !self.unread {
+            return;
+        }
+        self.unread = false;
+        // this writer's turn comes once the answers before it are out
+        let mut last = self.sink.next().unwrap();
+        last.flush().ok();
+        drop(last);
+        if let Some(socket) = self.next_header_source.get_mut() {
+            socket.get_mut().shutdown_write();
+        }
+        self.deadline.set(Some(Instant::now() + LINGER));
+        let mut buf = [0u8; 8192];
+        let mut dropped = 0;
+        while dropped < MAX_BODY {
+            match self.next_header_source.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => dropped += n,
+            }
+        }
+    }
+}
+
+/// RESTume patch: the body's framing (RFC 9112 §6.1, §6.3), or `Err` when it
+/// is ambiguous: a `Content-Length` that is not all digits or that differs
+/// between its values (two headers, or `5, 6`), `Transfer-Encoding` with a
+/// `Content-Length`, or a `Transfer-Encoding` other than exactly `chunked`.
+/// The original read the first `Content-Length` if it parsed (else none) and
+/// any `Transfer-Encoding` as chunked, so such a request's body could be
+/// taken for a next request; a proxy in front could read it another way.
+fn framing(headers: &[Header]) -> Result<Framing, ()> {
+    let mut length: Option<u64> = None;
+    let mut chunked = false;
+    for h in headers {
+        if h.field.equiv("Content-Length") {
+            for value in h.value.as_str().split(',') {
+                let value = value.trim_matches(|c| c == ' ' || c == '\t');
+                if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(());
+                }
+                // too many digits: longer than any body read
+                let n = value.parse::<u64>().unwrap_or(u64::MAX);
+                if length.map_or(false, |l| l != n) {
+                    return Err(());
+                }
+                length = Some(n);
+            }
+        } else if h.field.equiv("Transfer-Encoding") {
+            if chunked || !h.value.as_str().eq_ignore_ascii_case("chunked") {
+                return Err(());
+            }
+            chunked = true;
+        }
+    }
+    match (length, chunked) {
+        (Some(_), true) => Err(()),
+        (None, true) => Ok(Framing::Chunked),
+        (None, false) | (Some(0), false) => Ok(Framing::Empty),
+        (Some(n), false) => Ok(Framing::Length(n)),
+    }
+}
+
+/// RESTume patch: repeated identical `Content-Length` values become one
+/// plain header, so the application reads the length the body was framed by.
+fn with_one_content_length(mut headers: Vec<Header>, framing: &Framing) -> Vec<Header> {
+    let n = match framing {
+        Framing::Length(n) => *n,
+        _ => return headers,
+    };
+    let mut seen = false;
+    headers.retain_mut(|h| {
+        if !h.field.equiv("Content-Length") {
+            return true;
+        }
+        if seen {
+            return false;
+        }
+        seen = true;
+        h.value = AsciiString::from_ascii(n.to_string()).unwrap();
+        true
+    });
+    headers
+}
+
+/// RESTume patch: the size of a chunk from its size line (hex digits, then
+/// any `;extensions`).
+fn chunk_size(line: &str) -> Option<u64> {
+    let size = line.split(';').next()?.trim_end_matches(|c| c == ' ' || c == '\t');
+    if size.is_empty() || size.len() > 15 || !size.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(size, 16).ok()
 }
 
 impl Iterator for ClientConnection {
@@ -202,67 +519,65 @@ impl Iterator for ClientConnection {
     /// Blocks until the next Request is available.
     /// Returns None when no new Requests will come from the client.
     fn next(&mut self) -> Option<Request> {
-        use crate::{Response, StatusCode};
-
         // the client sent a "connection: close" header in this previous request
         //  or is using HTTP 1.0, meaning that no new request will come
         if self.no_more_requests {
+            self.linger();
             return None;
         }
 
         loop {
+            // RESTume patch: each refusal is a problem document (`problem.rs`)
             let rq = match self.read() {
+                Err(ReadError::Closed) => return None,
+
                 Err(ReadError::WrongRequestLine) => {
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
-                    response
-                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
-                        .ok();
+                    self.refuse(400, HTTPVersion(1, 1), "The request line could not be read.");
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
 
                 Err(ReadError::WrongHeader(ver)) => {
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
-                    response.raw_print(writer, ver, &[], false, None).ok();
+                    self.refuse(400, ver, "A header line could not be read.");
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
 
-                Err(ReadError::ReadIoError(ref err)) if err.kind() == ErrorKind::TimedOut => {
+                Err(ReadError::BadFraming(ver)) => {
+                    let detail = "The body's length is ambiguous: send one Content-Length, or Transfer-Encoding: chunked alone.";
+                    self.refuse(400, ver, detail);
+                    return None;
+                }
+
+                Err(ReadError::HeadersTooLarge(ver)) => {
+                    let detail = "The request's headers are larger than 64 KiB or more than 100 lines.";
+                    self.refuse(431, ver, detail);
+                    return None;
+                }
+
+                Err(ReadError::TimedOut) => {
                     // request timeout
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(408));
-                    response
-                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
-                        .ok();
+                    let detail = "The request did not arrive in full within 10 seconds.";
+                    self.refuse(408, HTTPVersion(1, 1), detail);
                     return None; // closing the connection
                 }
 
                 Err(ReadError::ExpectationFailed(ver)) => {
-                    let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(417));
-                    response.raw_print(writer, ver, &[], true, None).ok();
+                    self.refuse(417, ver, "Only Expect: 100-continue is understood.");
                     return None; // TODO: should be recoverable, but needs handling in case of body
                 }
 
-                Err(ReadError::ReadIoError(_)) => return None,
+                Err(ReadError::ReadIoError) => return None,
 
                 Ok(rq) => rq,
             };
 
             // checking HTTP version
             if *rq.http_version() > (1, 1) {
-                let writer = self.sink.next().unwrap();
-                let response = Response::from_string(
-                    "This server only supports HTTP versions 1.0 and 1.1".to_owned(),
-                )
-                .with_status_code(StatusCode(505));
-                response
-                    .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
-                    .ok();
-                continue;
+                // RESTume patch: a problem document, and the connection ends
+                // (the request's body, if any, was read)
+                self.refuse(505, HTTPVersion(1, 1), "Use HTTP/1.1 or HTTP/1.0.");
+                return None;
             }
 
             // updating the status of the connection
@@ -332,5 +647,50 @@ mod test {
 
         assert!(super::parse_request_line("GET /hello").is_err());
         assert!(super::parse_request_line("qsd qsd qsd").is_err());
+    }
+
+    // RESTume patch
+    #[test]
+    fn test_framing() {
+        use super::{framing, Framing};
+        let h = |lines: &[&str]| -> Vec<crate::Header> {
+            lines.iter().map(|l| l.parse().unwrap()).collect()
+        };
+        assert_eq!(framing(&h(&[])), Ok(Framing::Empty));
+        assert_eq!(framing(&h(&["Content-Length: 0"])), Ok(Framing::Empty));
+        assert_eq!(framing(&h(&["Content-Length: 12"])), Ok(Framing::Length(12)));
+        assert_eq!(framing(&h(&["content-length: 5", "Content-Length: 5"])), Ok(Framing::Length(5)));
+        assert_eq!(framing(&h(&["Content-Length: 5, 5"])), Ok(Framing::Length(5)));
+        assert_eq!(framing(&h(&["Content-Length: 99999999999999999999999"])), Ok(Framing::Length(u64::MAX)));
+        assert_eq!(framing(&h(&["Transfer-Encoding: chunked"])), Ok(Framing::Chunked));
+        assert_eq!(framing(&h(&["Transfer-Encoding: Chunked"])), Ok(Framing::Chunked));
+        for bad in [
+            &["Content-Length: 1x"][..],
+            &["Content-Length: +5"],
+            &["Content-Length: -1"],
+            &["Content-Length: "],
+            &["Content-Length: 5, 6"],
+            &["Content-Length: 5", "Content-Length: 6"],
+            &["Content-Length: 5", "Transfer-Encoding: chunked"],
+            &["Transfer-Encoding: chunked", "Content-Length: 0"],
+            &["Transfer-Encoding: gzip, chunked"],
+            &["Transfer-Encoding: identity"],
+            &["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"],
+        ] {
+            assert_eq!(framing(&h(bad)), Err(()), "{:?}", bad);
+        }
+    }
+
+    // RESTume patch
+    #[test]
+    fn test_chunk_size() {
+        use super::chunk_size;
+        assert_eq!(chunk_size("1a"), Some(26));
+        assert_eq!(chunk_size("0"), Some(0));
+        assert_eq!(chunk_size("FF;name=value"), Some(255));
+        assert_eq!(chunk_size("10 ;x"), Some(16));
+        for bad in ["", "+5", "0x10", "g", " 5", "ffffffffffffffff1", ";x"] {
+            assert_eq!(chunk_size(bad), None, "{:?}", bad);
+        }
     }
 }

@@ -7,8 +7,9 @@ use std::{
     path::PathBuf,
 };
 
-/// RESTume patch: see `accept`.
-const IO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// RESTume patch: see `accept`; also how long a kept-alive connection may
+/// wait for its next request (`util::refined_tcp_stream`).
+pub(crate) const IO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Unified listener. Either a [`TcpListener`] or [`std::os::unix::net::UnixListener`]
 pub enum Listener {
@@ -94,6 +95,24 @@ impl Connection {
             Self::Tcp(s) => s.peer_addr().map(Some),
             #[cfg(unix)]
             Self::Unix(_) => Ok(None),
+        }
+    }
+
+    /// RESTume patch: for the request deadline (`util::refined_tcp_stream`).
+    pub(crate) fn set_read_timeout(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_read_timeout(timeout),
+            #[cfg(unix)]
+            Self::Unix(s) => s.set_read_timeout(timeout),
+        }
+    }
+
+    /// RESTume patch: for the lingering close of a refused connection.
+    pub(crate) fn set_nonblocking(&self, on: bool) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_nonblocking(on),
+            #[cfg(unix)]
+            Self::Unix(s) => s.set_nonblocking(on),
         }
     }
 

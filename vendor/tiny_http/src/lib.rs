@@ -100,6 +100,7 @@ use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::AtomicBool;
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -120,6 +121,7 @@ mod client;
 mod common;
 mod connection;
 mod request;
+mod problem;
 mod response;
 mod ssl;
 mod test;
@@ -187,6 +189,100 @@ pub struct SslConfig {
     pub certificate: Vec<u8>,
     /// Contains the ultra-secret private key used to decode communications.
     pub private_key: Vec<u8>,
+}
+
+/// RESTume patch: the most connections open at once. Each open connection
+/// has a thread of its own (reading its requests), so without a bound a
+/// flood of connections would grow threads and memory without end. Past it a
+/// new connection is answered `503` at once and closed.
+static MAX_CONNECTIONS: AtomicUsize = AtomicUsize::new(1024);
+
+/// RESTume patch: sets the bound on open connections (default 1024) for
+/// every server in the process; rouille builds its server itself, so this is
+/// how its user reaches it.
+pub fn set_max_connections(n: usize) {
+    MAX_CONNECTIONS.store(n.max(1), Relaxed);
+}
+
+/// RESTume patch: one open connection, counted until its thread is done
+/// with it.
+struct OpenConnection(Arc<AtomicUsize>);
+
+impl OpenConnection {
+    fn new(open: &Arc<AtomicUsize>) -> OpenConnection {
+        open.fetch_add(1, Relaxed);
+        OpenConnection(open.clone())
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
+    }
+}
+
+/// RESTume patch: the answer past `MAX_CONNECTIONS`, written by the accept
+/// thread itself (a new socket's send buffer is empty, so the write does not
+/// wait on the client); the closer thread then closes the socket.
+fn turn_away(mut sock: Connection, closer: &mpsc::SyncSender<Connection>) {
+    use std::io::Write;
+    let detail = "The server has too many open connections; try again in a moment.";
+    let mut answer = Vec::new();
+    let _ = problem::response(503, detail).raw_print(&mut answer, HTTPVersion(1, 1), &[], false, None);
+    let _ = sock.write_all(&answer);
+    let _ = sock.shutdown(Shutdown::Write);
+    // dropped (closed) at once when the closer has its hands full
+    let _ = closer.try_send(sock);
+}
+
+/// RESTume patch: the most turned-away connections waiting to be closed.
+const LINGERING: usize = 256;
+
+/// RESTume patch: closes turned-away connections once their client has
+/// stopped sending, or after 2 s. Closed at once with the request unread, the
+/// kernel would reset the connection, and the reset can destroy the 503
+/// before the client reads it. One thread for all of them, non-blocking
+/// reads every 50 ms, at most `LINGERING` sockets.
+fn start_closer() -> mpsc::SyncSender<Connection> {
+    use std::io::Read;
+    use std::sync::mpsc::RecvTimeoutError;
+    use std::time::Instant;
+    let (tx, rx) = mpsc::sync_channel::<Connection>(LINGERING);
+    thread::spawn(move || {
+        let mut lingering: Vec<(Instant, Connection)> = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut last_pass = Instant::now();
+        loop {
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(sock) => {
+                    if lingering.len() < LINGERING && sock.set_nonblocking(true).is_ok() {
+                        lingering.push((Instant::now(), sock));
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) if lingering.is_empty() => return,
+                Err(RecvTimeoutError::Disconnected) => thread::sleep(Duration::from_millis(50)),
+            }
+            if last_pass.elapsed() < Duration::from_millis(50) {
+                continue;
+            }
+            last_pass = Instant::now();
+            lingering.retain_mut(|(since, sock)| {
+                if since.elapsed() > Duration::from_secs(2) {
+                    return false;
+                }
+                loop {
+                    match sock.read(&mut buf) {
+                        Ok(0) => return false,
+                        Ok(_) => continue,
+                        Err(e) if e.kind() == IoErrorKind::WouldBlock => return true,
+                        Err(_) => return false,
+                    }
+                }
+            });
+        }
+    });
+    tx
 }
 
 impl Server {
@@ -291,8 +387,15 @@ impl Server {
             let tasks_pool = util::TaskPool::new();
 
             log::debug!("Running accept thread");
+            // RESTume patch: see `set_max_connections`
+            let open = Arc::new(AtomicUsize::new(0));
+            let closer = start_closer();
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
+                    Ok((sock, _)) if open.load(Relaxed) >= MAX_CONNECTIONS.load(Relaxed) => {
+                        turn_away(sock, &closer);
+                        continue;
+                    }
                     Ok((sock, _)) => {
                         use util::RefinedTcpStream;
                         let (read_closable, write_closable) = match ssl {
@@ -321,7 +424,10 @@ impl Server {
                     Ok(client) => {
                         let messages = inside_messages.clone();
                         let mut client = Some(client);
+                        let counted = OpenConnection::new(&open);
+                        let mut counted = Some(counted);
                         tasks_pool.spawn(Box::new(move || {
+                            let _counted = counted.take();
                             if let Some(client) = client.take() {
                                 // Synchronization is needed for HTTPS requests to avoid a deadlock
                                 if client.secure() {
@@ -339,10 +445,14 @@ impl Server {
                         }));
                     }
 
+                    // RESTume patch: the original ended the accept thread at
+                    // the first error, and with it the server for good: one
+                    // EMFILE (out of file descriptors) was enough. Such errors
+                    // pass (descriptors free up as connections end), so the
+                    // thread waits a moment and goes on.
                     Err(e) => {
                         log::error!("Error accepting new client: {}", e);
-                        inside_messages.push(e.into());
-                        break;
+                        thread::sleep(Duration::from_millis(10));
                     }
                 }
             }

@@ -255,7 +255,10 @@ where
         let header = header.into();
 
         // ignoring forbidden headers
-        if header.field.equiv("Connection")
+        // RESTume patch: except `Connection: close`, which says that the
+        // connection ends after this answer (the 413 of an unread body, and
+        // the answers of `problem.rs`)
+        if (header.field.equiv("Connection") && !header.value.as_str().eq_ignore_ascii_case("close"))
             || header.field.equiv("Trailer")
             || header.field.equiv("Transfer-Encoding")
             || header.field.equiv("Upgrade")

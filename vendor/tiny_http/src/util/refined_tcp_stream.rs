@@ -1,6 +1,8 @@
 use std::io::Result as IoResult;
-use std::io::{Read, Write};
+use std::io::{Error as IoError, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::connection::Connection;
 #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -45,6 +47,16 @@ impl Stream {
         }
     }
 
+    fn set_read_timeout(&self, timeout: Duration) -> IoResult<()> {
+        match self {
+            Stream::Http(tcp_stream) => tcp_stream.set_read_timeout(Some(timeout)),
+            // the TLS streams keep their socket to themselves; they get no
+            // deadline (RESTume serves plain HTTP behind a proxy)
+            #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
+            Stream::Https(_) => Ok(()),
+        }
+    }
+
     fn shutdown(&mut self, how: Shutdown) -> IoResult<()> {
         match self {
             Stream::Http(tcp_stream) => tcp_stream.shutdown(how),
@@ -82,10 +94,47 @@ impl Write for Stream {
     }
 }
 
+/// RESTume patch: when the request being read must be in by, shared by a
+/// connection's reader (`ClientConnection`) and its socket. `None`: between
+/// requests, when a read may wait for the idle timeout.
+///
+/// Each socket read gets the time left as its timeout, so the deadline is
+/// one total for the whole request, not renewed by every byte a slow client
+/// trickles; past it a read fails with `TimedOut`.
+#[derive(Clone, Default)]
+pub struct Deadline(Arc<Mutex<Option<Instant>>>);
+
+impl Deadline {
+    pub fn set(&self, at: Option<Instant>) {
+        *self.0.lock().unwrap() = at;
+    }
+
+    /// The timeout for the next socket read.
+    fn timeout(&self) -> IoResult<Duration> {
+        match *self.0.lock().unwrap() {
+            None => Ok(crate::connection::IO_TIMEOUT),
+            Some(at) => at
+                .checked_duration_since(Instant::now())
+                // a zero timeout would mean none at all
+                .filter(|left| *left >= Duration::from_millis(1))
+                .ok_or_else(timed_out),
+        }
+    }
+}
+
+fn timed_out() -> IoError {
+    IoError::new(ErrorKind::TimedOut, "the request took too long to arrive")
+}
+
 pub struct RefinedTcpStream {
     stream: Stream,
     close_read: bool,
     close_write: bool,
+    // RESTume patch: see `Deadline`; the timeout last set on the socket, so
+    // that reads between requests (and while the request is buffered) make
+    // no extra system call.
+    deadline: Option<Deadline>,
+    timeout_set: Option<Duration>,
 }
 
 impl RefinedTcpStream {
@@ -101,12 +150,16 @@ impl RefinedTcpStream {
             stream: read,
             close_read: true,
             close_write: false,
+            deadline: None,
+            timeout_set: None,
         };
 
         let write = RefinedTcpStream {
             stream: write,
             close_read: false,
             close_write: true,
+            deadline: None,
+            timeout_set: None,
         };
 
         (read, write)
@@ -120,6 +173,17 @@ impl RefinedTcpStream {
 
     pub(crate) fn peer_addr(&mut self) -> IoResult<Option<SocketAddr>> {
         self.stream.peer_addr()
+    }
+
+    /// RESTume patch: ends the sending side of the socket (shared by both
+    /// halves) from the reading half, which may go on reading.
+    pub(crate) fn shutdown_write(&mut self) {
+        self.stream.shutdown(Shutdown::Write).ok();
+    }
+
+    /// RESTume patch: reads from now on keep to the returned deadline.
+    pub(crate) fn deadline(&mut self) -> Deadline {
+        self.deadline.get_or_insert_with(Deadline::default).clone()
     }
 }
 
@@ -137,7 +201,19 @@ impl Drop for RefinedTcpStream {
 
 impl Read for RefinedTcpStream {
     fn read(&mut self, buf: &mut [u8]) -> IoResult<usize> {
-        self.stream.read(buf)
+        let Some(deadline) = &self.deadline else {
+            return self.stream.read(buf);
+        };
+        let timeout = deadline.timeout()?;
+        if self.timeout_set != Some(timeout) {
+            self.stream.set_read_timeout(timeout)?;
+            self.timeout_set = Some(timeout);
+        }
+        self.stream.read(buf).map_err(|e| match e.kind() {
+            // what a socket read timeout gives on Unix
+            ErrorKind::WouldBlock | ErrorKind::TimedOut => timed_out(),
+            _ => e,
+        })
     }
 }
 
