@@ -128,6 +128,28 @@ fn slow_bodies_and_idle_connections_hold_no_worker() {
     drop(slow);
 }
 
+/// A client that pipelines requests for large answers and reads none: the
+/// answers wait on its connection's thread, not in the workers.
+#[test]
+fn a_client_that_reads_no_answers_holds_no_worker() {
+    let app = spawn_app();
+    // 100 answers of ~200 KB: far more than the socket buffers hold
+    let greedy: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = connect(app.addr, Duration::from_secs(20));
+            s.write_all(&b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n".repeat(100))
+                .unwrap();
+            s
+        })
+        .collect();
+    for _ in 0..3 {
+        let (head, took) = health(app.addr, Duration::from_secs(20));
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(took < Duration::from_secs(2), "GET /health took {took:?}");
+    }
+    drop(greedy);
+}
+
 /// A body trickled a byte at a time does not renew the deadline: the
 /// request gets one total (10 s from its first byte), then a 408.
 #[test]

@@ -6,12 +6,13 @@ use std::io::{BufReader, ErrorKind, Read, Write};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use crate::common::{HTTPVersion, Method};
 use crate::util::LazyBufWriter;
 use crate::util::{Deadline, RefinedTcpStream};
-use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriter, SequentialWriterBuilder};
+use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::{Header, Request, Response, StatusCode};
 
 /// A ClientConnection is an object that will store a socket to a client
@@ -46,6 +47,41 @@ pub struct ClientConnection {
     // RESTume patch: the client may still be sending what was not read (a
     // body too large to read, or whatever followed a refused request).
     unread: bool,
+
+    // RESTume patch: where the answer to the request last read comes from
+    // (see `HandOff`).
+    answer: Option<Receiver<Vec<u8>>>,
+}
+
+/// RESTume patch: the writer a request is answered through. It only collects
+/// the answer; dropped (when the answer is complete), it hands it to the
+/// connection's thread, which writes it to the socket before it reads the
+/// next request. So the worker that ran the handler never waits on the
+/// client, not even on one that reads its answers slowly or not at all; the
+/// original had the worker write to the socket, and a client that pipelined
+/// requests for large answers and read none held every worker (one blocked
+/// in the write, the others waiting for their turn behind it). A connection
+/// has one request at a time in the server.
+struct HandOff {
+    buf: Vec<u8>,
+    to: Sender<Vec<u8>>,
+}
+
+impl Write for HandOff {
+    fn write(&mut self, data: &[u8]) -> IoResult<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> IoResult<()> {
+        Ok(())
+    }
+}
+
+impl Drop for HandOff {
+    fn drop(&mut self) {
+        let _ = self.to.send(std::mem::take(&mut self.buf));
+    }
 }
 
 /// RESTume patch: the longest request or header line read; a longer one
@@ -148,6 +184,7 @@ impl ClientConnection {
             secure,
             deadline,
             unread: false,
+            answer: None,
         }
     }
 
@@ -277,9 +314,6 @@ impl ClientConnection {
             _ => return Err(ReadError::ExpectationFailed(version)),
         };
 
-        // taken only when written to: a writer dropped unused would let the
-        // next one write before the previous response is out
-        let mut writer = None;
         let body = match framing {
             Framing::Empty => Vec::new(),
             Framing::Length(n) if n > MAX_BODY as u64 => {
@@ -289,13 +323,13 @@ impl ClientConnection {
             }
             Framing::Length(n) => {
                 if expects_continue {
-                    writer = Some(self.send_continue(&version));
+                    self.send_continue(&version);
                 }
                 self.read_body(n as usize)?
             }
             Framing::Chunked => {
                 if expects_continue {
-                    writer = Some(self.send_continue(&version));
+                    self.send_continue(&version);
                 }
                 let (body, whole) = match self.read_chunked() {
                     Ok(read) => read,
@@ -313,7 +347,10 @@ impl ClientConnection {
         };
 
         // building the writer for the request
-        let writer = writer.unwrap_or_else(|| self.sink.next().unwrap());
+        // RESTume patch: see `HandOff`
+        let (to, answer) = channel();
+        self.answer = Some(answer);
+        let writer = HandOff { buf: Vec::new(), to };
 
         Ok(crate::request::new_request(
             self.secure,
@@ -329,12 +366,26 @@ impl ClientConnection {
 
     /// RESTume patch: the `100 Continue` a client that sent
     /// `Expect: 100-continue` waits for before it sends the body.
-    fn send_continue(&mut self, version: &HTTPVersion) -> SequentialWriter<LazyBufWriter<RefinedTcpStream>> {
+    fn send_continue(&mut self, version: &HTTPVersion) {
         let mut writer = self.sink.next().unwrap();
         let msg = Response::new_empty(StatusCode(100));
         msg.raw_print(writer.by_ref(), version.clone(), &[], true, None).ok();
         writer.flush().ok();
-        writer
+    }
+
+    /// RESTume patch: waits for the answer to the request last read (from
+    /// the worker, never from the client) and writes it (see `HandOff`).
+    fn write_answer(&mut self) {
+        let Some(answer) = self.answer.take() else {
+            return;
+        };
+        let written = answer.recv().map_err(|_| ()).and_then(|bytes| {
+            let mut writer = self.sink.next().unwrap();
+            writer.write_all(&bytes).and_then(|_| writer.flush()).map_err(|_| ())
+        });
+        if written.is_err() {
+            self.no_more_requests = true;
+        }
     }
 
     /// RESTume patch: exactly `len` bytes of body.
@@ -423,10 +474,6 @@ impl ClientConnection {
             return;
         }
         self.unread = false;
-        // this writer's turn comes once the answers before it are out
-        let mut last = self.sink.next().unwrap();
-        last.flush().ok();
-        drop(last);
         if let Some(socket) = self.next_header_source.get_mut() {
             socket.get_mut().shutdown_write();
         }
@@ -519,6 +566,10 @@ impl Iterator for ClientConnection {
     /// Blocks until the next Request is available.
     /// Returns None when no new Requests will come from the client.
     fn next(&mut self) -> Option<Request> {
+        // RESTume patch: the previous request is answered before the next
+        // one is read
+        self.write_answer();
+
         // the client sent a "connection: close" header in this previous request
         //  or is using HTTP 1.0, meaning that no new request will come
         if self.no_more_requests {

@@ -3,7 +3,7 @@ pub use self::lazy_writer::LazyBufWriter;
 pub use self::messages_queue::MessagesQueue;
 pub use self::refined_tcp_stream::{Deadline, RefinedTcpStream};
 pub use self::sequential::{SequentialReader, SequentialReaderBuilder};
-pub use self::sequential::{SequentialWriter, SequentialWriterBuilder};
+pub use self::sequential::SequentialWriterBuilder;
 pub use self::task_pool::TaskPool;
 
 use std::str::FromStr;
