@@ -7,6 +7,7 @@ use std::io::{BufReader, ErrorKind, Read, Write};
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::common::{HTTPVersion, Method};
@@ -48,26 +49,33 @@ pub struct ClientConnection {
     // body too large to read, or whatever followed a refused request).
     unread: bool,
 
-    // RESTume patch: where the answer to the request last read comes from
-    // (see `HandOff`).
+    // RESTume patch: what is left to write of the answer to the request
+    // last read (see `Answer`).
     answer: Option<Receiver<Vec<u8>>>,
 }
 
-/// RESTume patch: the writer a request is answered through. It only collects
-/// the answer; dropped (when the answer is complete), it hands it to the
-/// connection's thread, which writes it to the socket before it reads the
-/// next request. So the worker that ran the handler never waits on the
-/// client, not even on one that reads its answers slowly or not at all; the
-/// original had the worker write to the socket, and a client that pipelined
-/// requests for large answers and read none held every worker (one blocked
-/// in the write, the others waiting for their turn behind it). A connection
-/// has one request at a time in the server.
-struct HandOff {
+/// RESTume patch: the writer a request is answered through. The answer is
+/// collected in memory; dropped (complete), it is written to the socket at
+/// once, by the worker, with a send timeout of `connection::WORKER_WRITE`
+/// (a few ms). Whatever did not fit in the socket's buffers by then is handed
+/// to the connection's thread, which writes it, so the worker never waits on
+/// a client, not even one that reads its answers slowly or not at all. The
+/// original had the worker write with a 30 s timeout a write: a client that
+/// pipelined requests for large answers and read none held every worker (one
+/// blocked in the write, the others waiting for their turn behind it).
+///
+/// The connection's thread waits for the answer before it queues the next
+/// request, or writes anything itself, so a connection has one request at a
+/// time in the server and answers never interleave. A client that waits for
+/// each answer before its next request finds it written already: no hand-off
+/// and no wait on that path.
+struct Answer {
     buf: Vec<u8>,
-    to: Sender<Vec<u8>>,
+    out: Arc<Mutex<LazyBufWriter<RefinedTcpStream>>>,
+    rest: Sender<Vec<u8>>,
 }
 
-impl Write for HandOff {
+impl Write for Answer {
     fn write(&mut self, data: &[u8]) -> IoResult<usize> {
         self.buf.extend_from_slice(data);
         Ok(data.len())
@@ -78,9 +86,28 @@ impl Write for HandOff {
     }
 }
 
-impl Drop for HandOff {
+impl Drop for Answer {
     fn drop(&mut self) {
-        let _ = self.to.send(std::mem::take(&mut self.buf));
+        let mut sent = 0;
+        {
+            let mut out = self.out.lock().unwrap();
+            let socket = out.get_mut();
+            while sent < self.buf.len() {
+                match socket.write(&self.buf[sent..]) {
+                    Ok(0) => break,
+                    Ok(n) => sent += n,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+                    // the client is gone; its connection's thread sees it too
+                    Err(_) => {
+                        sent = self.buf.len();
+                        break;
+                    }
+                }
+            }
+        }
+        self.buf.drain(..sent);
+        let _ = self.rest.send(std::mem::take(&mut self.buf));
     }
 }
 
@@ -134,6 +161,8 @@ enum ReadError {
     /// RESTume patch: past `REQUEST_TIME`.
     TimedOut,
     ReadIoError,
+    /// RESTume patch: a version past 1.1 (505).
+    VersionNotSupported,
 }
 
 /// RESTume patch: why a line could not be read.
@@ -257,6 +286,9 @@ impl ClientConnection {
                     line.as_str().trim(), // TODO: remove this conversion
                 )?
             };
+            if version > (1, 1) {
+                return Err(ReadError::VersionNotSupported);
+            }
 
             // getting all headers
             let headers = {
@@ -347,10 +379,15 @@ impl ClientConnection {
         };
 
         // building the writer for the request
-        // RESTume patch: see `HandOff`
-        let (to, answer) = channel();
+        // RESTume patch: see `Answer`; the previous answer is out first
+        self.write_answer();
+        if self.no_more_requests && !self.unread {
+            // the client is gone
+            return Err(ReadError::ReadIoError);
+        }
+        let (rest, answer) = channel();
         self.answer = Some(answer);
-        let writer = HandOff { buf: Vec::new(), to };
+        let writer = Answer { buf: Vec::new(), out: self.sink.shared(), rest };
 
         Ok(crate::request::new_request(
             self.secure,
@@ -367,25 +404,41 @@ impl ClientConnection {
     /// RESTume patch: the `100 Continue` a client that sent
     /// `Expect: 100-continue` waits for before it sends the body.
     fn send_continue(&mut self, version: &HTTPVersion) {
-        let mut writer = self.sink.next().unwrap();
-        let msg = Response::new_empty(StatusCode(100));
-        msg.raw_print(writer.by_ref(), version.clone(), &[], true, None).ok();
-        writer.flush().ok();
+        self.write_answer();
+        let mut msg = Vec::new();
+        Response::new_empty(StatusCode(100))
+            .raw_print(&mut msg, version.clone(), &[], true, None)
+            .ok();
+        self.write_slowly(&msg).ok();
     }
 
     /// RESTume patch: waits for the answer to the request last read (from
-    /// the worker, never from the client) and writes it (see `HandOff`).
+    /// the worker, never from the client) and writes what the worker could
+    /// not (see `Answer`). A failed write means the client is gone.
     fn write_answer(&mut self) {
         let Some(answer) = self.answer.take() else {
             return;
         };
-        let written = answer.recv().map_err(|_| ()).and_then(|bytes| {
-            let mut writer = self.sink.next().unwrap();
-            writer.write_all(&bytes).and_then(|_| writer.flush()).map_err(|_| ())
-        });
+        let written = match answer.recv() {
+            Ok(rest) if rest.is_empty() => Ok(()),
+            Ok(rest) => self.write_slowly(&rest),
+            Err(_) => Ok(()),
+        };
         if written.is_err() {
             self.no_more_requests = true;
         }
+    }
+
+    /// RESTume patch: writes from the connection's thread, which may wait
+    /// on its client: with the usual 30 s send timeout (not the workers').
+    fn write_slowly(&mut self, bytes: &[u8]) -> IoResult<()> {
+        let out = self.sink.shared();
+        let mut out = out.lock().unwrap();
+        let socket = out.get_mut();
+        socket.set_write_timeout(crate::connection::IO_TIMEOUT)?;
+        let written = socket.write_all(bytes).and_then(|_| socket.flush());
+        socket.set_write_timeout(crate::connection::WORKER_WRITE)?;
+        written
     }
 
     /// RESTume patch: exactly `len` bytes of body.
@@ -455,11 +508,11 @@ impl ClientConnection {
     /// RESTume patch: answers a request that cannot be taken (the
     /// connection then ends).
     fn refuse(&mut self, status: u16, version: HTTPVersion, detail: &str) {
-        let mut writer = self.sink.next().unwrap();
+        self.write_answer();
+        let mut answer = Vec::new();
         let response = crate::problem::response(status, detail);
-        response.raw_print(writer.by_ref(), version, &[], false, None).ok();
-        writer.flush().ok();
-        drop(writer);
+        response.raw_print(&mut answer, version, &[], false, None).ok();
+        self.write_slowly(&answer).ok();
         self.unread = true;
         self.linger();
     }
@@ -566,13 +619,11 @@ impl Iterator for ClientConnection {
     /// Blocks until the next Request is available.
     /// Returns None when no new Requests will come from the client.
     fn next(&mut self) -> Option<Request> {
-        // RESTume patch: the previous request is answered before the next
-        // one is read
-        self.write_answer();
-
         // the client sent a "connection: close" header in this previous request
         //  or is using HTTP 1.0, meaning that no new request will come
         if self.no_more_requests {
+            // RESTume patch: the last answer is out before the connection ends
+            self.write_answer();
             self.linger();
             return None;
         }
@@ -580,7 +631,10 @@ impl Iterator for ClientConnection {
         loop {
             // RESTume patch: each refusal is a problem document (`problem.rs`)
             let rq = match self.read() {
-                Err(ReadError::Closed) => return None,
+                Err(ReadError::Closed) => {
+                    self.write_answer();
+                    return None;
+                }
 
                 Err(ReadError::WrongRequestLine) => {
                     self.refuse(400, HTTPVersion(1, 1), "The request line could not be read.");
@@ -618,18 +672,23 @@ impl Iterator for ClientConnection {
                     return None; // TODO: should be recoverable, but needs handling in case of body
                 }
 
-                Err(ReadError::ReadIoError) => return None,
+                Err(ReadError::ReadIoError) => {
+                    self.write_answer();
+                    return None;
+                }
+
+                Err(ReadError::VersionNotSupported) => {
+                    // RESTume patch: a problem document, and the connection ends
+                    self.refuse(505, HTTPVersion(1, 1), "Use HTTP/1.1 or HTTP/1.0.");
+                    return None;
+                }
 
                 Ok(rq) => rq,
             };
 
             // checking HTTP version
-            if *rq.http_version() > (1, 1) {
-                // RESTume patch: a problem document, and the connection ends
-                // (the request's body, if any, was read)
-                self.refuse(505, HTTPVersion(1, 1), "Use HTTP/1.1 or HTTP/1.0.");
-                return None;
-            }
+            // RESTume patch: in `read`, before a request (and its answer)
+            // exists
 
             // updating the status of the connection
             let connection_header = rq

@@ -11,6 +11,10 @@ use std::{
 /// wait for its next request (`util::refined_tcp_stream`).
 pub(crate) const IO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// RESTume patch: the send timeout a worker writes an answer with; what it
+/// cannot write by then, its connection's thread writes (`client::Answer`).
+pub(crate) const WORKER_WRITE: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// Unified listener. Either a [`TcpListener`] or [`std::os::unix::net::UnixListener`]
 pub enum Listener {
     Tcp(TcpListener),
@@ -34,12 +38,16 @@ impl Listener {
                 // is read or drained) for at most IO_TIMEOUT at a time; an
                 // idle keep-alive connection is closed after it.
                 let _ = conn.set_read_timeout(Some(IO_TIMEOUT));
-                let _ = conn.set_write_timeout(Some(IO_TIMEOUT));
+                let _ = conn.set_write_timeout(Some(WORKER_WRITE));
                 let _ = conn.set_nodelay(true);
                 (Connection::from(conn), Some(addr))
             }),
             #[cfg(unix)]
-            Self::Unix(l) => l.accept().map(|(conn, _)| (Connection::from(conn), None)),
+            Self::Unix(l) => l.accept().map(|(conn, _)| {
+                // RESTume patch: as for TCP (the read timeout is set per read)
+                let _ = conn.set_write_timeout(Some(WORKER_WRITE));
+                (Connection::from(conn), None)
+            }),
         }
     }
 }
@@ -95,6 +103,15 @@ impl Connection {
             Self::Tcp(s) => s.peer_addr().map(Some),
             #[cfg(unix)]
             Self::Unix(_) => Ok(None),
+        }
+    }
+
+    /// RESTume patch: see `client::Answer`.
+    pub(crate) fn set_write_timeout(&self, timeout: Option<std::time::Duration>) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_write_timeout(timeout),
+            #[cfg(unix)]
+            Self::Unix(s) => s.set_write_timeout(timeout),
         }
     }
 

@@ -21,6 +21,12 @@ impl<W: Write> LazyBufWriter<W> {
         }
     }
 
+    /// The writer underneath, to write past the buffer (an empty one: only
+    /// between answers).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.inner
+    }
+
     fn write_out(&mut self) -> IoResult<()> {
         let out = self.inner.write_all(&self.buf);
         self.buf.clear();

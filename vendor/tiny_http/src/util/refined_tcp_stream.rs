@@ -57,6 +57,14 @@ impl Stream {
         }
     }
 
+    fn set_write_timeout(&self, timeout: Duration) -> IoResult<()> {
+        match self {
+            Stream::Http(tcp_stream) => tcp_stream.set_write_timeout(Some(timeout)),
+            #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
+            Stream::Https(_) => Ok(()),
+        }
+    }
+
     fn shutdown(&mut self, how: Shutdown) -> IoResult<()> {
         match self {
             Stream::Http(tcp_stream) => tcp_stream.shutdown(how),
@@ -173,6 +181,11 @@ impl RefinedTcpStream {
 
     pub(crate) fn peer_addr(&mut self) -> IoResult<Option<SocketAddr>> {
         self.stream.peer_addr()
+    }
+
+    /// RESTume patch: see `client::Answer`.
+    pub(crate) fn set_write_timeout(&mut self, timeout: Duration) -> IoResult<()> {
+        self.stream.set_write_timeout(timeout)
     }
 
     /// RESTume patch: ends the sending side of the socket (shared by both

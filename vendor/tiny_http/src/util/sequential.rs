@@ -73,6 +73,14 @@ impl<W: Write + Send> SequentialWriterBuilder<W> {
     }
 }
 
+impl<W: Write + Send> SequentialWriterBuilder<W> {
+    /// RESTume patch: the writer itself, for a writer that keeps the order
+    /// by other means (`client::Answer`).
+    pub fn shared(&self) -> Arc<Mutex<W>> {
+        self.writer.clone()
+    }
+}
+
 impl<R: Read + Send> Iterator for SequentialReaderBuilder<R> {
     type Item = SequentialReader<R>;
 
