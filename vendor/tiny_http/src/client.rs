@@ -107,7 +107,38 @@ impl Drop for Answer {
             }
         }
         self.buf.drain(..sent);
+        if !self.buf.is_empty() && !parked::take(self.buf.len()) {
+            // past the bound: this client reads too slowly to be kept
+            if let Ok(mut out) = self.out.lock() {
+                out.get_mut().shutdown_both();
+            }
+            self.buf = Vec::new();
+        }
         let _ = self.rest.send(std::mem::take(&mut self.buf));
+    }
+}
+
+/// RESTume patch: the bytes of answers handed to connections' threads (see
+/// `Answer`), bounded: each is held until its client reads it, and a
+/// connection holds at most one, but there may be a thousand connections.
+/// Past the bound the connection that would add to it is closed instead.
+mod parked {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const MAX: usize = 64 * 1024 * 1024;
+    static BYTES: AtomicUsize = AtomicUsize::new(0);
+
+    /// Counts `n` more bytes in, unless that passes the bound.
+    pub fn take(n: usize) -> bool {
+        BYTES
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                b.checked_add(n).filter(|t| *t <= MAX)
+            })
+            .is_ok()
+    }
+
+    pub fn give_back(n: usize) {
+        BYTES.fetch_sub(n, Ordering::Relaxed);
     }
 }
 
@@ -421,7 +452,11 @@ impl ClientConnection {
         };
         let written = match answer.recv() {
             Ok(rest) if rest.is_empty() => Ok(()),
-            Ok(rest) => self.write_slowly(&rest),
+            Ok(rest) => {
+                let written = self.write_slowly(&rest);
+                parked::give_back(rest.len());
+                written
+            }
             Err(_) => Ok(()),
         };
         if written.is_err() {
@@ -531,7 +566,10 @@ impl ClientConnection {
             socket.get_mut().shutdown_write();
         }
         self.deadline.set(Some(Instant::now() + LINGER));
-        let mut buf = [0u8; 8192];
+        // on the heap: a page-sized array in this frame (inlined into
+        // `next`) would be probed, so made resident, on every connection's
+        // stack: 4 MB at 500 connections
+        let mut buf = vec![0u8; 8192];
         let mut dropped = 0;
         while dropped < MAX_BODY {
             match self.next_header_source.read(&mut buf) {
@@ -789,6 +827,18 @@ mod test {
         ] {
             assert_eq!(framing(&h(bad)), Err(()), "{:?}", bad);
         }
+    }
+
+    // RESTume patch
+    #[test]
+    fn test_parked_bytes_are_bounded() {
+        use super::parked;
+        assert!(parked::take(40 * 1024 * 1024));
+        assert!(!parked::take(30 * 1024 * 1024));
+        assert!(parked::take(20 * 1024 * 1024));
+        parked::give_back(60 * 1024 * 1024);
+        assert!(parked::take(64 * 1024 * 1024));
+        parked::give_back(64 * 1024 * 1024);
     }
 
     // RESTume patch

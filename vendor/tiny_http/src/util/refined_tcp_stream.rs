@@ -184,6 +184,11 @@ impl RefinedTcpStream {
     }
 
     /// RESTume patch: see `client::Answer`.
+    pub(crate) fn shutdown_both(&mut self) {
+        self.stream.shutdown(Shutdown::Both).ok();
+    }
+
+    /// RESTume patch: see `client::Answer`.
     pub(crate) fn set_write_timeout(&mut self, timeout: Duration) -> IoResult<()> {
         self.stream.set_write_timeout(timeout)
     }
