@@ -150,6 +150,56 @@ fn a_client_that_reads_no_answers_holds_no_worker() {
     drop(greedy);
 }
 
+/// Answers larger than the socket's buffers, pipelined, to a client that
+/// reads them slowly: each arrives whole and in order, the last one too
+/// (whatever a worker could not write in time is written later, and nothing
+/// of it waits for a next request).
+#[test]
+fn large_answers_read_slowly_arrive_whole() {
+    let app = spawn_app();
+    let mut s = connect(app.addr, Duration::from_secs(10));
+    let n = 30; // ~6 MB: more than the socket buffers hold
+    s.write_all(&b"GET /openapi.json HTTP/1.1\r\nHost: x\r\nTE: identity\r\n\r\n".repeat(n))
+        .unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let mut answers = 0;
+    let started = Instant::now();
+    while answers < n {
+        // slower than the server writes, so its buffers stay full
+        std::thread::sleep(Duration::from_millis(1));
+        let got = s.read(&mut buf).expect("the rest of the answers");
+        assert!(got > 0, "closed after {answers} answers");
+        raw.extend_from_slice(&buf[..got]);
+        while let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            assert!(head.starts_with("http/1.1 200"), "{head}");
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .expect("a length")
+                .trim()
+                .parse()
+                .unwrap();
+            if raw.len() < end + 4 + len {
+                break;
+            }
+            let doc: serde_json::Value =
+                serde_json::from_slice(&raw[end + 4..end + 4 + len]).unwrap();
+            assert!(doc["openapi"].is_string());
+            raw.drain(..end + 4 + len);
+            answers += 1;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{answers} answers"
+        );
+    }
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    assert!(read_response(&mut s).0.starts_with("HTTP/1.1 200"));
+}
+
 /// A body trickled a byte at a time does not renew the deadline: the
 /// request gets one total (10 s from its first byte), then a 408.
 #[test]

@@ -49,31 +49,34 @@ pub struct ClientConnection {
     // body too large to read, or whatever followed a refused request).
     unread: bool,
 
-    // RESTume patch: what is left to write of the answer to the request
-    // last read (see `Answer`).
-    answer: Option<Receiver<Vec<u8>>>,
+    // RESTume patch: signalled once the answer to the request last read is
+    // out (see `Answer`).
+    answer: Option<Receiver<()>>,
 }
 
 /// RESTume patch: the writer a request is answered through. The answer is
 /// collected in memory; dropped (complete), it is written to the socket at
 /// once, by the worker, with a send timeout of `connection::WORKER_WRITE`
-/// (a few ms). Whatever did not fit in the socket's buffers by then is handed
-/// to the connection's thread, which writes it, so the worker never waits on
-/// a client, not even one that reads its answers slowly or not at all. The
-/// original had the worker write with a 30 s timeout a write: a client that
-/// pipelined requests for large answers and read none held every worker (one
-/// blocked in the write, the others waiting for their turn behind it).
+/// (a few ms). Whatever did not fit in the socket's buffers by then is
+/// handed to the slow writer (`slow`), one thread that writes all such rests
+/// as their clients read, so the worker never waits on a client, not even
+/// one that reads its answers slowly or not at all. The original had the
+/// worker write with a 30 s timeout a write: a client that pipelined
+/// requests for large answers and read none held every worker (one blocked
+/// in the write, the others waiting for their turn behind it).
 ///
-/// The connection's thread waits for the answer before it queues the next
-/// request, or writes anything itself, so a connection has one request at a
-/// time in the server and answers never interleave. A client that waits for
-/// each answer before its next request finds it written already: no hand-off
-/// and no wait on that path.
+/// `done` is signalled once the whole answer is out. The connection's thread
+/// waits for it before it queues the next request or writes anything
+/// itself, so a connection has one request at a time in the server and
+/// answers never interleave; a client that waits for each answer before its
+/// next request finds it signalled already: no wait on that path.
 struct Answer {
     buf: Vec<u8>,
-    out: Arc<Mutex<LazyBufWriter<RefinedTcpStream>>>,
-    rest: Sender<Vec<u8>>,
+    out: Out,
+    done: Sender<()>,
 }
+
+type Out = Arc<Mutex<LazyBufWriter<RefinedTcpStream>>>;
 
 impl Write for Answer {
     fn write(&mut self, data: &[u8]) -> IoResult<usize> {
@@ -88,42 +91,37 @@ impl Write for Answer {
 
 impl Drop for Answer {
     fn drop(&mut self) {
-        let mut sent = 0;
-        {
-            let mut out = self.out.lock().unwrap();
-            let socket = out.get_mut();
-            while sent < self.buf.len() {
-                match socket.write(&self.buf[sent..]) {
-                    Ok(0) => break,
-                    Ok(n) => sent += n,
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-                    // the client is gone; its connection's thread sees it too
-                    Err(_) => {
-                        sent = self.buf.len();
-                        break;
-                    }
-                }
-            }
-        }
-        self.buf.drain(..sent);
-        if !self.buf.is_empty() && !parked::take(self.buf.len()) {
+        let buf = std::mem::take(&mut self.buf);
+        let sent = match self.out.lock() {
+            Ok(mut out) => slow::write_some(out.get_mut(), &buf),
+            Err(_) => buf.len(),
+        };
+        if sent == buf.len() {
+            let _ = self.done.send(());
+        } else if slow::park(self.out.clone(), buf, sent, self.done.clone()).is_err() {
             // past the bound: this client reads too slowly to be kept
             if let Ok(mut out) = self.out.lock() {
                 out.get_mut().shutdown_both();
             }
-            self.buf = Vec::new();
+            let _ = self.done.send(());
         }
-        let _ = self.rest.send(std::mem::take(&mut self.buf));
     }
 }
 
-/// RESTume patch: the bytes of answers handed to connections' threads (see
-/// `Answer`), bounded: each is held until its client reads it, and a
-/// connection holds at most one, but there may be a thousand connections.
-/// Past the bound the connection that would add to it is closed instead.
-mod parked {
+/// RESTume patch: the slow writer (see `Answer`). The rests it holds are
+/// bounded, 64 MiB in all (a connection has at most one, but there may be a
+/// thousand connections): past the bound a rest is refused, and its
+/// connection closed. Each write waits at most `WORKER_WRITE` on a full
+/// socket; a client that takes nothing for `IO_TIMEOUT` is cut off.
+mod slow {
+    use std::io::{ErrorKind, Write};
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc::{channel, Sender};
+    use std::sync::{Mutex, OnceLock};
+    use std::time::Instant;
+
+    use super::Out;
+    use crate::util::RefinedTcpStream;
 
     const MAX: usize = 64 * 1024 * 1024;
     static BYTES: AtomicUsize = AtomicUsize::new(0);
@@ -139,6 +137,94 @@ mod parked {
 
     pub fn give_back(n: usize) {
         BYTES.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    /// Writes what the socket takes within about `WORKER_WRITE` (the send
+    /// timeout; one total, as a client that reads a little at a time would
+    /// renew a timeout per write); how much. A client that is gone counts as
+    /// having taken everything.
+    pub fn write_some(socket: &mut RefinedTcpStream, buf: &[u8]) -> usize {
+        let until = Instant::now() + crate::connection::WORKER_WRITE;
+        let mut sent = 0;
+        while sent < buf.len() {
+            if sent > 0 && Instant::now() >= until {
+                break;
+            }
+            match socket.write(&buf[sent..]) {
+                Ok(0) => return buf.len(),
+                Ok(n) => sent += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+                Err(_) => return buf.len(),
+            }
+        }
+        sent
+    }
+
+    struct Rest {
+        out: Out,
+        buf: Vec<u8>,
+        sent: usize,
+        done: Sender<()>,
+        moved: Instant,
+        // counted in `BYTES`
+        taken: usize,
+    }
+
+    /// Hands `buf[sent..]` to the slow writer; `Err` past the bound.
+    pub fn park(out: Out, buf: Vec<u8>, sent: usize, done: Sender<()>) -> Result<(), ()> {
+        let taken = buf.len() - sent;
+        if !take(taken) {
+            return Err(());
+        }
+        static TO: OnceLock<Mutex<Sender<Rest>>> = OnceLock::new();
+        let to = TO.get_or_init(|| Mutex::new(start()));
+        let rest = Rest { out, buf, sent, done, moved: Instant::now(), taken };
+        to.lock().unwrap().send(rest).map_err(|_| ())
+    }
+
+    fn start() -> Sender<Rest> {
+        let (to, from) = channel::<Rest>();
+        std::thread::spawn(move || {
+            let mut rests: Vec<Rest> = Vec::new();
+            loop {
+                if rests.is_empty() {
+                    match from.recv() {
+                        Ok(rest) => rests.push(rest),
+                        Err(_) => return,
+                    }
+                }
+                while let Ok(rest) = from.try_recv() {
+                    rests.push(rest);
+                }
+                rests.retain_mut(|rest| {
+                    let shared = rest.out.clone();
+                    let mut out = match shared.lock() {
+                        Ok(out) => out,
+                        Err(_) => return finish(rest),
+                    };
+                    let socket = out.get_mut();
+                    let n = write_some(socket, &rest.buf[rest.sent..]);
+                    if n > 0 {
+                        rest.sent += n;
+                        rest.moved = Instant::now();
+                    } else if rest.moved.elapsed() > crate::connection::IO_TIMEOUT {
+                        socket.shutdown_both();
+                        rest.sent = rest.buf.len();
+                    }
+                    drop(out);
+                    rest.sent < rest.buf.len() || finish(rest)
+                });
+            }
+        });
+        to
+    }
+
+    /// Signals a rest written (or given up on); `false`, to drop it.
+    fn finish(rest: &mut Rest) -> bool {
+        give_back(rest.taken);
+        let _ = rest.done.send(());
+        false
     }
 }
 
@@ -412,13 +498,9 @@ impl ClientConnection {
         // building the writer for the request
         // RESTume patch: see `Answer`; the previous answer is out first
         self.write_answer();
-        if self.no_more_requests && !self.unread {
-            // the client is gone
-            return Err(ReadError::ReadIoError);
-        }
-        let (rest, answer) = channel();
+        let (done, answer) = channel();
         self.answer = Some(answer);
-        let writer = Answer { buf: Vec::new(), out: self.sink.shared(), rest };
+        let writer = Answer { buf: Vec::new(), out: self.sink.shared(), done };
 
         Ok(crate::request::new_request(
             self.secure,
@@ -443,24 +525,12 @@ impl ClientConnection {
         self.write_slowly(&msg).ok();
     }
 
-    /// RESTume patch: waits for the answer to the request last read (from
-    /// the worker, never from the client) and writes what the worker could
-    /// not (see `Answer`). A failed write means the client is gone.
+    /// RESTume patch: waits until the answer to the request last read is
+    /// out (see `Answer`).
     fn write_answer(&mut self) {
-        let Some(answer) = self.answer.take() else {
-            return;
-        };
-        let written = match answer.recv() {
-            Ok(rest) if rest.is_empty() => Ok(()),
-            Ok(rest) => {
-                let written = self.write_slowly(&rest);
-                parked::give_back(rest.len());
-                written
-            }
-            Err(_) => Ok(()),
-        };
-        if written.is_err() {
-            self.no_more_requests = true;
+        if let Some(answer) = self.answer.take() {
+            // an error: the answer was dropped unsent, nothing to wait for
+            let _ = answer.recv();
         }
     }
 
@@ -832,13 +902,54 @@ mod test {
     // RESTume patch
     #[test]
     fn test_parked_bytes_are_bounded() {
-        use super::parked;
+        use super::slow as parked;
         assert!(parked::take(40 * 1024 * 1024));
         assert!(!parked::take(30 * 1024 * 1024));
         assert!(parked::take(20 * 1024 * 1024));
         parked::give_back(60 * 1024 * 1024);
         assert!(parked::take(64 * 1024 * 1024));
         parked::give_back(64 * 1024 * 1024);
+    }
+
+    // RESTume patch: an answer far larger than the socket's buffers, to a
+    // client that reads it slowly: the worker's write stops early, the slow
+    // writer writes the rest, and the client gets every byte, in order.
+    #[test]
+    fn test_slow_writer_finishes_an_answer() {
+        use std::io::{Read, Write};
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::{Arc, Mutex};
+        use std::time::{Duration, Instant};
+
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        server.set_write_timeout(Some(crate::connection::WORKER_WRITE)).unwrap();
+        let (_read, write) = crate::util::RefinedTcpStream::new(crate::connection::Connection::from(server));
+        let out = Arc::new(Mutex::new(crate::util::LazyBufWriter::with_capacity(8, write)));
+        let answer: Vec<u8> = (0..16 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+        let (done, signalled) = std::sync::mpsc::channel();
+
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            let mut buf = [0u8; 16 * 1024];
+            while got.len() < 16 * 1024 * 1024 {
+                std::thread::sleep(Duration::from_millis(1));
+                let n = client.read(&mut buf).unwrap();
+                assert!(n > 0);
+                got.extend_from_slice(&buf[..n]);
+            }
+            got
+        });
+        let started = Instant::now();
+        let mut writer = super::Answer { buf: Vec::new(), out, done };
+        writer.write_all(&answer).unwrap();
+        drop(writer);
+        // the worker's share of the time is its send timeout, not the
+        // client's pace
+        assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
+        signalled.recv_timeout(Duration::from_secs(60)).unwrap();
+        assert!(reader.join().unwrap() == answer);
     }
 
     // RESTume patch
