@@ -326,4 +326,22 @@ CREATE TABLE IF NOT EXISTS transcript_messages (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS transcript_messages_of ON transcript_messages(transcript_id, id);
 
+-- MCP shortlists (SPEC §7): a recruiter's named lists of candidates. A
+-- candidate is kept by user id; one that is private or gone is left out of
+-- every answer, and comes back if the profile turns public again.
+CREATE TABLE IF NOT EXISTS shortlists (
+    id         TEXT PRIMARY KEY,
+    owner_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS shortlists_owner ON shortlists(owner_id, created_at);
+
+CREATE TABLE IF NOT EXISTS shortlist_members (
+    shortlist_id TEXT NOT NULL REFERENCES shortlists(id) ON DELETE CASCADE,
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    added_at     INTEGER NOT NULL,
+    PRIMARY KEY (shortlist_id, user_id)
+) STRICT;
+
 PRAGMA user_version = 2;

@@ -157,6 +157,13 @@ pub const SETTINGS: &[Setting] = &[
         doc: "where /v1/me/billing/portal sends people; unset: no portal",
     },
     Setting {
+        name: "mcp-allowed-origins",
+        env: "RESTUME_MCP_ALLOWED_ORIGINS",
+        default: "",
+        secret: false,
+        doc: "comma-separated origins (https://app.example.com) whose pages may call /mcp besides the server's own",
+    },
+    Setting {
         name: "replicated",
         env: "RESTUME_REPLICATED",
         default: "0",
@@ -190,6 +197,8 @@ pub struct Config {
     pub bcrypt_cost: u32,
     pub hash_concurrency: usize,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Origins besides the server's own that may call `/mcp`.
+    pub mcp_allowed_origins: Vec<String>,
     pub limits: Limits,
     pub billing_checkout_url: Option<String>,
     pub billing_portal_url: Option<String>,
@@ -291,6 +300,26 @@ impl Raw {
                     .map_err(|_| format!("trusted-proxies: '{s}' is not an IP address"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mcp_allowed_origins = self
+            .get("mcp-allowed-origins")
+            .split(',')
+            .map(|s| s.trim().trim_end_matches('/'))
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let ok = (s.starts_with("http://") || s.starts_with("https://"))
+                    && !s.contains(char::is_whitespace)
+                    && s.split("://")
+                        .nth(1)
+                        .is_some_and(|h| !h.is_empty() && !h.contains('/'));
+                if ok {
+                    Ok(s.to_string())
+                } else {
+                    Err(format!(
+                        "mcp-allowed-origins: '{s}' is not an origin like https://app.example.com"
+                    ))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let hash_concurrency = match number(self, "hash-concurrency", 0, 1024)? as usize {
             // half the cores: the rest keep serving while sign-ins hash
             0 => (std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).max(1),
@@ -348,6 +377,7 @@ impl Raw {
             bcrypt_cost: number(self, "bcrypt-cost", 4, 31)? as u32,
             hash_concurrency,
             trusted_proxies,
+            mcp_allowed_origins,
         })
     }
 }

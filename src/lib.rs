@@ -21,6 +21,7 @@ pub mod http;
 pub mod limits;
 pub mod log;
 pub mod malloc;
+pub mod mcp;
 pub mod openapi;
 pub mod plans;
 pub mod quota;

@@ -86,6 +86,10 @@ fn security(access: Access) -> (Value, &'static str) {
             json!([{"bearerJwt": []}]),
             "The JWT of an admin: any API key or a non-admin gets 403.",
         ),
+        Access::Mcp => (
+            json!([{"bearerJwt": []}, {"apiKey": []}]),
+            "A JWT or an API key of a recruiter-plan user; only API-key calls spend quota.",
+        ),
     }
 }
 
@@ -108,6 +112,7 @@ fn operation(route: &Route, op: Option<&Op>) -> Value {
     match route.access {
         Access::Jwt | Access::Admin => errors.extend([401, 403]),
         Access::Owner => errors.extend([401]),
+        Access::Mcp => errors.extend([401, 403]),
         Access::Public | Access::Read => {}
     }
     if limited {

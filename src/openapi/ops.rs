@@ -4,6 +4,7 @@
 //! test checks that this table and `routes::ROUTES` list the same routes.
 
 mod ask;
+mod mcp;
 
 use serde_json::{Value, json};
 
@@ -486,5 +487,6 @@ pub fn all() -> Vec<Op> {
     ops.extend(public());
     ops.extend(admin());
     ops.extend(ask::ops());
+    ops.extend(mcp::ops());
     ops
 }

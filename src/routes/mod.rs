@@ -47,6 +47,8 @@ pub enum Access {
     Owner,
     /// The JWT of an admin.
     Admin,
+    /// A JWT or an API key of a plan with `mcp`, from an allowed Origin (SPEC §7).
+    Mcp,
 }
 
 pub type Handler = fn(&Ctx) -> ApiResult;
@@ -157,6 +159,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/v1/profiles/{username}/{section}", Read, public::section),
     route("POST", "/v1/profiles/{username}/ask", Public, ask::ask),
     route("POST", "/v1/profiles/{username}/chat", Public, ask::chat),
+    route("POST", "/mcp", Mcp, crate::mcp::post),
 ];
 
 /// What a handler gets: the shared state, the request, the path parameters in
@@ -296,6 +299,9 @@ pub fn dispatch(app: &App, req: &Request) -> Outcome {
 fn admit(app: &App, req: &Request, access: Access) -> ApiResult<Option<Caller>> {
     if matches!(access, Public | Read) {
         return Ok(None);
+    }
+    if access == Mcp {
+        return crate::mcp::admit(app, req).map(Some);
     }
     let Some(caller) = caller::identify(app, req)? else {
         return Err(ApiError::unauthorized(

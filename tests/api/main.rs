@@ -14,6 +14,7 @@ mod jsonschema;
 mod keys;
 mod lifecycle;
 mod limits;
+mod mcp;
 mod openapi;
 mod plans;
 mod profile;

@@ -1,0 +1,341 @@
+//! Candidates against a job: the job text's required and nice-to-have
+//! skills and years (found with the ask engine's vocabulary, so `k8s` and
+//! `Kubernetes` are one skill), a score in parts, and what is missing.
+//! Deterministic: the same text and profiles give the same answer, ties
+//! broken by username.
+
+use serde_json::{Value, json};
+
+use super::candidates::{self, Candidate, Has, has, months_of_experience, summary, years};
+use super::tools::{Args, Out, ToolResult, fail};
+use crate::ask::Facts;
+use crate::ask::normalise::tokens;
+use crate::ask::vocabulary::{Vocabulary, find};
+use crate::error::ApiResult;
+use crate::routes::Ctx;
+
+/// What a job asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// (canonical key, display name)
+    pub required: Vec<(String, String)>,
+    pub nice: Vec<(String, String)>,
+    pub min_years: Option<i64>,
+}
+
+/// Phrases that make the rest of their line or sentence "nice to have".
+const NICE: &[&str] = &[
+    "nice to have",
+    "nice-to-have",
+    "bonus",
+    "a plus",
+    "is a plus",
+    "preferred",
+    "ideally",
+    "optional",
+    "desirable",
+    "would be great",
+];
+
+/// Splits a job text into lines and sentences (a '.' inside a word such as
+/// `node.js` does not end one).
+fn clauses(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut cur = String::new();
+        let chars: Vec<char> = line.chars().collect();
+        for (i, ch) in chars.iter().enumerate() {
+            let ends = matches!(ch, ';' | '!' | '?')
+                || (*ch == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+            if ends {
+                out.push(std::mem::take(&mut cur));
+            } else {
+                cur.push(*ch);
+            }
+        }
+        out.push(cur);
+    }
+    out.into_iter().filter(|c| !c.trim().is_empty()).collect()
+}
+
+/// "5+ years", "3 yrs", "at least 4 years": the number before a year word.
+fn years_in(clause: &str) -> Option<i64> {
+    let t = tokens(clause);
+    t.windows(2).find_map(|w| {
+        let n: i64 = w[0].norm.trim_end_matches('+').parse().ok()?;
+        let unit = matches!(w[1].norm.as_str(), "years" | "year" | "yrs" | "yr" | "y");
+        (unit && (1..=50).contains(&n)).then_some(n)
+    })
+}
+
+pub fn parse_job(text: &str) -> Job {
+    let vocab = Vocabulary::of(&Facts::default());
+    let mut job = Job {
+        required: Vec::new(),
+        nice: Vec::new(),
+        min_years: None,
+    };
+    // a clause after a "nice to have" heading stays nice until a blank line
+    let mut nice_block = false;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            nice_block = false;
+        }
+        for clause in clauses(line) {
+            let lower = clause.to_lowercase();
+            let nice_here = NICE.iter().any(|p| lower.contains(p));
+            let is_nice = nice_here || nice_block;
+            if nice_here && clause.trim_end().ends_with(':') {
+                nice_block = true;
+            }
+            if !is_nice && job.min_years.is_none() {
+                job.min_years = years_in(&clause);
+            }
+            let toks = tokens(&clause);
+            let mut used = vec![false; toks.len()];
+            for e in find(&toks, &vocab, &mut used) {
+                let seen = job
+                    .required
+                    .iter()
+                    .chain(&job.nice)
+                    .any(|(k, _)| *k == e.key);
+                if seen {
+                    continue;
+                }
+                if is_nice {
+                    job.nice.push((e.key, e.display));
+                } else {
+                    job.required.push((e.key, e.display));
+                }
+            }
+        }
+    }
+    job
+}
+
+/// The job argument: `job_description`, or a tool error that says what to send.
+fn job_of(args: &Args) -> Result<Job, ToolResult> {
+    let text = args.str("job_description").unwrap_or_default();
+    let job = parse_job(&text);
+    if job.required.is_empty() && job.nice.is_empty() && job.min_years.is_none() {
+        return Err(fail(
+            "No skills or years of experience were recognised in job_description. Name the \
+             technologies and the experience wanted, e.g. 'Required: Rust, PostgreSQL, 5+ years. \
+             Nice to have: Kubernetes.'",
+        ));
+    }
+    Ok(job)
+}
+
+fn job_json(job: &Job) -> Value {
+    let names = |v: &[(String, String)]| v.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>();
+    json!({"required_skills": names(&job.required), "nice_to_have_skills": names(&job.nice),
+           "min_years": job.min_years})
+}
+
+/// How one candidate fits: a score out of 100 and its parts.
+pub struct Fit {
+    pub score: i64,
+    pub parts: Value,
+    pub matched: Vec<Value>,
+    pub missing_required: Vec<String>,
+    pub missing_nice: Vec<String>,
+}
+
+fn share(f: &Facts, skills: &[(String, String)], matched: &mut Vec<Value>) -> (f64, Vec<String>) {
+    if skills.is_empty() {
+        return (1.0, Vec::new());
+    }
+    let mut got = 0.0;
+    let mut missing = Vec::new();
+    for (key, name) in skills {
+        match has(f, key) {
+            Has::Listed { name: as_, years } => {
+                got += 1.0;
+                matched.push(
+                    json!({"skill": name, "evidence": "listed", "listed_as": as_, "years": years}),
+                );
+            }
+            Has::Mentioned { where_ } => {
+                got += 0.5;
+                matched.push(json!({"skill": name, "evidence": "mentioned", "where": where_}));
+            }
+            Has::No => missing.push(name.clone()),
+        }
+    }
+    (got / skills.len() as f64, missing)
+}
+
+/// Weights of the parts: required skills, nice-to-have skills, years.
+const WEIGHTS: (f64, f64, f64) = (60.0, 20.0, 20.0);
+
+pub fn fit(c: &Candidate, job: &Job) -> Fit {
+    let f = &c.facts;
+    let mut matched = Vec::new();
+    let (req, missing_required) = share(f, &job.required, &mut matched);
+    let (nice, missing_nice) = share(f, &job.nice, &mut matched);
+    let have = years(months_of_experience(f));
+    let yrs = job
+        .min_years
+        .map_or(1.0, |want| (have / want as f64).min(1.0));
+    let points = |w: f64, s: f64| (w * s).round() as i64;
+    let parts = json!({
+        "required_skills": {"points": points(WEIGHTS.0, req), "of": WEIGHTS.0 as i64},
+        "nice_to_have_skills": {"points": points(WEIGHTS.1, nice), "of": WEIGHTS.1 as i64},
+        "years": {"points": points(WEIGHTS.2, yrs), "of": WEIGHTS.2 as i64,
+                  "candidate_years": have, "required_years": job.min_years},
+    });
+    Fit {
+        score: points(WEIGHTS.0, req) + points(WEIGHTS.1, nice) + points(WEIGHTS.2, yrs),
+        parts,
+        matched,
+        missing_required,
+        missing_nice,
+    }
+}
+
+pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
+    let job = match job_of(args) {
+        Ok(j) => j,
+        Err(e) => return Ok(e),
+    };
+    let mut scored: Vec<(Fit, Candidate)> = candidates::all(&*ctx.app.pool.get()?)?
+        .into_iter()
+        .map(|c| (fit(&c, &job), c))
+        .collect();
+    // best first; `all` is in username order and the sort is stable
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0.score));
+    let total = scored.len();
+    let (page, next) = match candidates::page(scored, args) {
+        Ok(p) => p,
+        Err(e) => return Ok(e),
+    };
+    candidates::exposed(ctx, page.iter().map(|(_, c)| c));
+    let items: Vec<Value> = page
+        .iter()
+        .map(|(fit, c)| {
+            json!({"username": c.username, "score": fit.score, "parts": fit.parts,
+                   "missing_required": fit.missing_required, "candidate": summary(c)})
+        })
+        .collect();
+    Ok(Out::ok(json!({
+        "job": job_json(&job),
+        "ranking": items,
+        "total": total,
+        "nextCursor": next,
+    })))
+}
+
+pub fn explain_fit(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
+    let job = match job_of(args) {
+        Ok(j) => j,
+        Err(e) => return Ok(e),
+    };
+    let c = match candidates::one(ctx, args)? {
+        Ok(c) => c,
+        Err(e) => return Ok(e),
+    };
+    candidates::exposed(ctx, [&c]);
+    let fit = fit(&c, &job);
+    let mut reasons = Vec::new();
+    for m in &fit.matched {
+        let skill = m["skill"].as_str().unwrap_or_default();
+        reasons.push(match m["evidence"].as_str() {
+            Some("listed") => match m["years"].as_i64() {
+                Some(y) => format!("{skill}: listed as a skill, {y} years"),
+                None => format!("{skill}: listed as a skill"),
+            },
+            _ => format!(
+                "{skill}: not listed as a skill, mentioned in {}",
+                m["where"].as_str().unwrap_or("the résumé")
+            ),
+        });
+    }
+    for s in &fit.missing_required {
+        reasons.push(format!("{s}: required, not found in the public profile"));
+    }
+    if let Some(want) = job.min_years {
+        let have = years(months_of_experience(&c.facts));
+        reasons.push(format!(
+            "experience: {have} years of work listed, {want} wanted"
+        ));
+    }
+    Ok(Out::ok(json!({
+        "username": c.username,
+        "job": job_json(&job),
+        "score": fit.score,
+        "parts": fit.parts,
+        "matched": fit.matched,
+        "missing_required": fit.missing_required,
+        "missing_nice_to_have": fit.missing_nice,
+        "reasons": reasons,
+    })))
+}
+
+pub fn skill_gap(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
+    let mut job = match args.str("job_description") {
+        Some(_) => match job_of(args) {
+            Ok(j) => j,
+            Err(e) => return Ok(e),
+        },
+        None => Job {
+            required: Vec::new(),
+            nice: Vec::new(),
+            min_years: None,
+        },
+    };
+    for s in args.strs("skills") {
+        let key = candidates::key_of(&s);
+        if !key.is_empty() && !job.required.iter().any(|(k, _)| *k == key) {
+            job.required.push((key, s.trim().to_string()));
+        }
+    }
+    if job.required.is_empty() && job.nice.is_empty() {
+        return Ok(fail(
+            "Name the skills to check: pass skills (a list such as [\"Rust\", \"Kubernetes\"]) \
+             or a job_description that names them",
+        ));
+    }
+    let c = match candidates::one(ctx, args)? {
+        Ok(c) => c,
+        Err(e) => return Ok(e),
+    };
+    candidates::exposed(ctx, [&c]);
+    let fit = fit(&c, &job);
+    Ok(Out::ok(json!({
+        "username": c.username,
+        "job": job_json(&job),
+        "has": fit.matched,
+        "missing_required": fit.missing_required,
+        "missing_nice_to_have": fit.missing_nice,
+        "coverage": fit.parts["required_skills"]["points"].as_i64().unwrap_or(0) * 100 / 60,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_text_gives_required_and_nice_skills_and_years() {
+        let job = parse_job(
+            "Senior backend engineer. We need Rust and Postgres, 5+ years of experience.\n\
+             Kubernetes (k8s) is a plus. Node.js would be great.",
+        );
+        let keys: Vec<&str> = job.required.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["rust", "postgresql"]);
+        let nice: Vec<&str> = job.nice.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(nice, ["kubernetes", "node.js"]);
+        assert_eq!(job.min_years, Some(5));
+        assert_eq!(parse_job(&"x ".repeat(10)).required, vec![]);
+    }
+
+    #[test]
+    fn a_nice_to_have_heading_covers_its_list() {
+        let job = parse_job("Required: Python\nNice to have:\n- Go\n- Docker\n\nAlso: SQL");
+        let req: Vec<&str> = job.required.iter().map(|(k, _)| k.as_str()).collect();
+        let nice: Vec<&str> = job.nice.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(nice, ["go", "docker"]);
+        assert!(req.contains(&"python"));
+    }
+}
