@@ -70,8 +70,12 @@ pub fn admit(app: &App, req: &Request) -> ApiResult<Caller> {
 }
 
 /// DNS-rebinding protection: an `Origin`, when sent, must be this server's
-/// own (the origin whose authority is the `Host` the request was sent to)
-/// or one of `RESTUME_MCP_ALLOWED_ORIGINS`.
+/// own or one of `RESTUME_MCP_ALLOWED_ORIGINS`. The server's own origin is
+/// the one whose authority is the `Host` the request was sent to, when that
+/// host is a loopback name or the address the server is bound to: a
+/// rebound name (`evil.example` pointing at 127.0.0.1) sends a matching
+/// `Host` and `Origin` too, so a name is never trusted for itself. Behind a
+/// proxy under a public name, list that origin.
 fn check_origin(app: &App, req: &Request) -> ApiResult<()> {
     let Some(origin) = req.header("Origin").map(str::trim) else {
         return Ok(());
@@ -87,6 +91,7 @@ fn check_origin(app: &App, req: &Request) -> ApiResult<()> {
             .strip_prefix("http://")
             .or_else(|| origin.strip_prefix("https://"));
         authority.is_some_and(|a| a.eq_ignore_ascii_case(host.trim()))
+            && is_own_host(host_part(host.trim()), app.config.bind.ip())
     });
     if listed || own {
         Ok(())
@@ -96,6 +101,26 @@ fn check_origin(app: &App, req: &Request) -> ApiResult<()> {
             "This Origin may not call /mcp; an operator can list it in RESTUME_MCP_ALLOWED_ORIGINS",
         ))
     }
+}
+
+/// The host of a `Host` header, without its port (`[::1]:80` → `[::1]`).
+fn host_part(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split_inclusive(']').next().unwrap_or(host);
+    }
+    host.rsplit_once(':').map_or(host, |(h, _)| h)
+}
+
+fn is_own_host(host: &str, bound: std::net::IpAddr) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>();
+    ip.is_ok_and(|ip| ip.is_loopback() || (ip == bound && !bound.is_unspecified()))
 }
 
 /// `MCP-Protocol-Version`: absent is the oldest revision; unknown is a 400.
@@ -269,6 +294,22 @@ pub fn offset_of(cursor: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_and_bound_hosts_are_own() {
+        let bound: std::net::IpAddr = "192.0.2.7".parse().unwrap();
+        for (host, own) in [
+            ("localhost:8000", true),
+            ("127.0.0.1:8000", true),
+            ("[::1]:8000", true),
+            ("192.0.2.7:8000", true),
+            ("192.0.2.8:8000", false),
+            ("evil.example.com", false),
+            ("evil.example.com:8000", false),
+        ] {
+            assert_eq!(is_own_host(host_part(host), bound), own, "{host}");
+        }
+    }
 
     #[test]
     fn cursors_round_trip_and_refuse_strangers() {

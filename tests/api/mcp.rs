@@ -266,6 +266,24 @@ fn origins_are_checked() {
         let r = mcp_with(&app, &[("Authorization", &auth), ("Origin", bad)], &ping);
         r.problem(403, "origin_not_allowed");
     }
+    // DNS rebinding: a name pointed at the server sends a Host that matches
+    // its Origin; it is still not the server's own
+    let body = ping.to_string();
+    let raw = |host: &str| {
+        app.raw(
+            format!(
+                "POST /mcp HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\
+                 Authorization: {auth}\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+    };
+    raw("evil.example.com").problem(403, "origin_not_allowed");
+    raw("evil.example.com:80").problem(403, "origin_not_allowed");
+    let port = app.addr.port();
+    assert_eq!(raw(&format!("localhost:{port}")).status, 200);
     // refused before the credential is looked at
     let r = mcp_with(&app, &[("Origin", "https://evil.example")], &ping);
     r.problem(403, "origin_not_allowed");
