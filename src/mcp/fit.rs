@@ -68,8 +68,19 @@ fn years_in(clause: &str) -> Option<i64> {
     })
 }
 
-pub fn parse_job(text: &str) -> Job {
-    let vocab = Vocabulary::of(&Facts::default());
+/// The terms a job text is read for: the technologies and synonyms the ask
+/// engine knows, and every skill (and skill keyword) a public candidate
+/// lists, so a skill the engine has never heard of is still found. Only
+/// skills: a company or a title named in a job text is no requirement.
+pub fn job_vocabulary(cands: &[Candidate]) -> Vocabulary {
+    let mut skills = Facts::default();
+    for c in cands {
+        skills.skills.extend(c.facts.skills.iter().cloned());
+    }
+    Vocabulary::of(&skills)
+}
+
+pub fn parse_job(text: &str, vocab: &Vocabulary) -> Job {
     let mut job = Job {
         required: Vec::new(),
         nice: Vec::new(),
@@ -93,7 +104,7 @@ pub fn parse_job(text: &str) -> Job {
             }
             let toks = tokens(&clause);
             let mut used = vec![false; toks.len()];
-            for e in find(&toks, &vocab, &mut used) {
+            for e in find(&toks, vocab, &mut used) {
                 let seen = job
                     .required
                     .iter()
@@ -114,9 +125,9 @@ pub fn parse_job(text: &str) -> Job {
 }
 
 /// The job argument: `job_description`, or a tool error that says what to send.
-fn job_of(args: &Args) -> Result<Job, ToolResult> {
+fn job_of(args: &Args, cands: &[Candidate]) -> Result<Job, ToolResult> {
     let text = args.str("job_description").unwrap_or_default();
-    let job = parse_job(&text);
+    let job = parse_job(&text, &job_vocabulary(cands));
     if job.required.is_empty() && job.nice.is_empty() && job.min_years.is_none() {
         return Err(fail(
             "No skills or years of experience were recognised in job_description. Name the \
@@ -195,14 +206,12 @@ pub fn fit(c: &Candidate, job: &Job) -> Fit {
 }
 
 pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
-    let job = match job_of(args) {
+    let all = candidates::all(&*ctx.app.pool.get()?)?;
+    let job = match job_of(args, &all) {
         Ok(j) => j,
         Err(e) => return Ok(e),
     };
-    let mut scored: Vec<(Fit, Candidate)> = candidates::all(&*ctx.app.pool.get()?)?
-        .into_iter()
-        .map(|c| (fit(&c, &job), c))
-        .collect();
+    let mut scored: Vec<(Fit, Candidate)> = all.into_iter().map(|c| (fit(&c, &job), c)).collect();
     // best first; `all` is in username order and the sort is stable
     scored.sort_by_key(|s| std::cmp::Reverse(s.0.score));
     let total = scored.len();
@@ -227,7 +236,8 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
 }
 
 pub fn explain_fit(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
-    let job = match job_of(args) {
+    let all = candidates::all(&*ctx.app.pool.get()?)?;
+    let job = match job_of(args, &all) {
         Ok(j) => j,
         Err(e) => return Ok(e),
     };
@@ -274,7 +284,7 @@ pub fn explain_fit(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
 
 pub fn skill_gap(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     let mut job = match args.str("job_description") {
-        Some(_) => match job_of(args) {
+        Some(_) => match job_of(args, &candidates::all(&*ctx.app.pool.get()?)?) {
             Ok(j) => j,
             Err(e) => return Ok(e),
         },
@@ -318,21 +328,26 @@ mod tests {
 
     #[test]
     fn a_job_text_gives_required_and_nice_skills_and_years() {
+        let none = job_vocabulary(&[]);
         let job = parse_job(
             "Senior backend engineer. We need Rust and Postgres, 5+ years of experience.\n\
              Kubernetes (k8s) is a plus. Node.js would be great.",
+            &none,
         );
         let keys: Vec<&str> = job.required.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["rust", "postgresql"]);
         let nice: Vec<&str> = job.nice.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(nice, ["kubernetes", "node.js"]);
         assert_eq!(job.min_years, Some(5));
-        assert_eq!(parse_job(&"x ".repeat(10)).required, vec![]);
+        assert_eq!(parse_job(&"x ".repeat(10), &none).required, vec![]);
     }
 
     #[test]
     fn a_nice_to_have_heading_covers_its_list() {
-        let job = parse_job("Required: Python\nNice to have:\n- Go\n- Docker\n\nAlso: SQL");
+        let job = parse_job(
+            "Required: Python\nNice to have:\n- Go\n- Docker\n\nAlso: SQL",
+            &job_vocabulary(&[]),
+        );
         let req: Vec<&str> = job.required.iter().map(|(k, _)| k.as_str()).collect();
         let nice: Vec<&str> = job.nice.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(nice, ["go", "docker"]);

@@ -544,6 +544,24 @@ fn compare_rank_explain_and_gap() {
         json!({"job_description": job}),
     );
     assert_eq!(ranked, again);
+    // a skill the engine does not know is still found when a candidate lists it
+    let bob = app.login("bob", PASSWORD).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.post(
+        "/v1/me/skills",
+        Cred::Jwt(&bob),
+        &json!({"name": "Frobnicator"}),
+    );
+    let ranked = tool(
+        &app,
+        &rita,
+        "rank_candidates",
+        json!({"job_description": "Must know frobnicator. At Acme we value people."}),
+    );
+    assert_eq!(ranked["job"]["required_skills"], json!(["Frobnicator"]));
+    assert_eq!(names(&ranked, "ranking")[0], "bob");
     let msg = tool_error(
         &app,
         &rita,
