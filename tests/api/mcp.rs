@@ -175,6 +175,14 @@ fn transport_rules() {
     );
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"]["code"], -32700);
+    // the body rules of every route, as problems
+    let r = app.request(
+        "POST",
+        "/mcp",
+        &[("Authorization", &auth), ("Content-Type", "text/plain")],
+        Some(b"{}"),
+    );
+    r.problem(415, "unsupported_media_type");
     // not a JSON-RPC request
     let r = mcp_with(&app, a, &json!({"id": 1, "method": "ping"}));
     assert_eq!(r.json()["error"]["code"], -32600);
@@ -481,6 +489,20 @@ fn one_candidate_tools_and_private_profiles() {
         json!({"uri": "restume://profiles/eve"}),
     );
     assert_eq!(r["error"]["code"], -32002);
+    // a disabled account is gone from every answer
+    let admin = app.login("root-admin", PASSWORD).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app.patch(
+        "/v1/admin/users/bob",
+        Cred::Jwt(&admin),
+        &json!({"is_disabled": true}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    tool_error(&app, &rita, "get_candidate", json!({"username": "bob"}));
+    let all = tool(&app, &rita, "list_candidates", json!({}));
+    assert!(!names(&all, "candidates").contains(&"bob".to_string()));
     let r = rpc(
         &app,
         &rita,

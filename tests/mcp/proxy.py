@@ -45,4 +45,13 @@ class Proxy(BaseHTTPRequestHandler):
         pass
 
 
-ThreadingHTTPServer(("127.0.0.1", LISTEN), Proxy).serve_forever()
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a client that drops its keep-alive connection is no error
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
+Server(("127.0.0.1", LISTEN), Proxy).serve_forever()
