@@ -706,3 +706,54 @@ fn candidates_shown_count_as_exposures() {
     );
     assert_eq!(exposures(), 3);
 }
+
+#[test]
+fn sections_hidden_by_the_layout_stay_hidden() {
+    let app = spawn_app();
+    let rita = app.user("rita");
+    app.grant("rita", "recruiter");
+    let hal = app.user("hal");
+    app.grant("hal", "pro");
+    app.post(
+        "/v1/me/skills",
+        Cred::Jwt(&hal),
+        &json!({"name": "Frobnicator"}),
+    );
+    let layout = json!({"sections": [
+        {"name": "skills", "visible": false}, {"name": "projects", "visible": true},
+        {"name": "certifications", "visible": true}, {"name": "experience", "visible": true},
+        {"name": "education", "visible": true}]});
+    let r = app.call("PUT", "/v1/me/layout", Cred::Jwt(&hal), Some(&layout));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let s = tool(
+        &app,
+        &rita,
+        "get_candidate_skills",
+        json!({"username": "hal"}),
+    );
+    assert_eq!(s["skills"], json!([]));
+    let c = tool(&app, &rita, "get_candidate", json!({"username": "hal"}));
+    assert!(!c.to_string().contains("Frobnicator"), "{c}");
+    let found = tool(
+        &app,
+        &rita,
+        "search_candidates",
+        json!({"skills": ["Frobnicator"]}),
+    );
+    assert_eq!(found["total"], 0);
+    let found = tool(
+        &app,
+        &rita,
+        "search_candidates",
+        json!({"text": "frobnicator"}),
+    );
+    assert_eq!(found["total"], 0);
+    // a hidden skill is not even a word a job text can name
+    let msg = tool_error(
+        &app,
+        &rita,
+        "rank_candidates",
+        json!({"job_description": "Frobnicator"}),
+    );
+    assert!(msg.contains("No skills"), "{msg}");
+}
