@@ -756,4 +756,8 @@ fn sections_hidden_by_the_layout_stay_hidden() {
         json!({"job_description": "Frobnicator"}),
     );
     assert!(msg.contains("No skills"), "{msg}");
+    // the two tools that showed hal count in the insights too
+    let i = app.get("/v1/me/insights?days=1", Cred::Jwt(&hal));
+    assert_eq!(i.status, 200, "{}", i.text());
+    assert_eq!(i.json()["mcp_exposures"], 2);
 }
