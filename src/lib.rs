@@ -31,3 +31,4 @@ pub mod server;
 pub mod startup;
 pub mod time;
 pub mod validate;
+pub mod web;

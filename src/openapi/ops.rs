@@ -5,6 +5,7 @@
 
 mod ask;
 mod mcp;
+mod page;
 
 use serde_json::{Value, json};
 
@@ -488,5 +489,6 @@ pub fn all() -> Vec<Op> {
     ops.extend(admin());
     ops.extend(ask::ops());
     ops.extend(mcp::ops());
+    ops.extend(page::ops());
     ops
 }

@@ -14,6 +14,7 @@ mod blog;
 mod health;
 mod insights;
 mod openapi;
+mod page;
 mod presentation;
 mod profile;
 mod public;
@@ -160,6 +161,9 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/v1/profiles/{username}/ask", Public, ask::ask),
     route("POST", "/v1/profiles/{username}/chat", Public, ask::chat),
     route("POST", "/mcp", Mcp, crate::mcp::post),
+    route("GET", "/u/{username}", Read, page::page),
+    route("GET", "/u/{username}/resume.json", Read, page::download),
+    route("GET", "/assets/{file}", Public, page::asset),
 ];
 
 /// What a handler gets: the shared state, the request, the path parameters in

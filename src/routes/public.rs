@@ -28,7 +28,11 @@ pub(super) fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<Str
 }
 
 /// The stored rendering: its owner, body and ETag.
-fn rendering(ctx: &Ctx, username: &str, format: &str) -> ApiResult<(String, String, String)> {
+pub(super) fn rendering(
+    ctx: &Ctx,
+    username: &str,
+    format: &str,
+) -> ApiResult<(String, String, String)> {
     let conn = ctx.app.pool.get()?;
     let (user_id, body, etag, stale): (String, Option<String>, Option<String>, bool) = conn
         .prepare_cached(
@@ -83,7 +87,7 @@ fn rendering(ctx: &Ctx, username: &str, format: &str) -> ApiResult<(String, Stri
 pub const PUBLIC_CACHE: &str = "public, max-age=0, s-maxage=5, stale-while-revalidate=3";
 
 /// Counts a view unless the request is the owner's own.
-fn count_view(ctx: &Ctx, user_id: &str) {
+pub(super) fn count_view(ctx: &Ctx, user_id: &str) {
     let has_credential =
         ctx.req.header("Authorization").is_some() || ctx.req.header("X-API-Key").is_some();
     if has_credential
@@ -99,7 +103,7 @@ fn count_view(ctx: &Ctx, user_id: &str) {
     );
 }
 
-fn if_none_match(ctx: &Ctx, etag: &str) -> bool {
+pub(super) fn if_none_match(ctx: &Ctx, etag: &str) -> bool {
     ctx.req
         .header("If-None-Match")
         .is_some_and(|h| h.split(',').map(str::trim).any(|t| t == etag || t == "*"))

@@ -16,6 +16,7 @@ mod lifecycle;
 mod limits;
 mod mcp;
 mod openapi;
+mod page;
 mod plans;
 mod profile;
 mod public;
