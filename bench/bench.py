@@ -690,6 +690,9 @@ def main():
         R["public"] = scenario(s, "2 public", wrk_cmd(base, SECONDS, script="public.lua",
                                                       script_args=[users_file]),
                                "GET", "/v1/profiles/")
+        R["page"] = scenario(s, "2p page", wrk_cmd(base, SECONDS, script="public.lua",
+                                                   script_args=[users_file, "/u/"]),
+                             "GET", "/u/")
         # --- 2c: the same reads through nginx, caching as RESTume allows ---
         nginx_bin = find_nginx()
         if nginx_bin:
@@ -894,6 +897,11 @@ def report(R):
         ("public req/s", fmt_rps(p["rps"]), "≥ 25,000", (p["rps"] or 0) >= 25_000),
         ("public p99", fmt_ms(p["p99"]), "< 5 ms", p["p99"] is not None and p["p99"] < 5),
     ])
+    pg = R.get("page")
+    if pg:
+        r_pp = ratio(pg["rps"], p["rps"])
+        row("2p GET /u/{random user} (the HTML page)", pg, [
+            ("page / public", rfmt(r_pp), "(reported)", None)])
     c = R.get("cached")
     if c:
         r_cp = ratio(c["rps"], p["rps"])
