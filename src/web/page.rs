@@ -50,10 +50,13 @@ pub fn render(resume: &Value, cx: &Context) -> Page {
     let headline = s(p, "headline");
     let summary = s(p, "summary");
     let canonical = format!("{}/u/{username}", cx.origin);
-    let title = match headline {
-        Some(h) => format!("{name} — {h}"),
-        None => format!("{name} — Résumé"),
-    };
+    let title = shorten(
+        &match headline {
+            Some(h) => format!("{name} — {h}"),
+            None => format!("{name} — Résumé"),
+        },
+        70,
+    );
     let description = description(name, p);
     let avatar = s(p, "avatar_url").and_then(|u| avatar_origin(u).map(|o| (u, o)));
     let shown: Vec<&Value> = resume["sections"]
@@ -64,6 +67,7 @@ pub fn render(resume: &Value, cx: &Context) -> Page {
     let json_path = format!("/v1/profiles/{username}");
     let jr_path = format!("/v1/profiles/{username}?format=jsonresume");
     let download = format!("/u/{username}/resume.json");
+    let file = format!("{username}.resume.json");
 
     let mut h = Html::new();
     h.raw("<!DOCTYPE html>\n");
@@ -208,7 +212,7 @@ pub fn render(resume: &Value, cx: &Context) -> Page {
                             "a",
                             &[
                                 ("href", Some(&download)),
-                                ("download", Some("")),
+                                ("download", Some(&file)),
                                 ("type", Some("application/json")),
                             ],
                             "JSON Resume",
@@ -305,10 +309,12 @@ fn contact(h: &mut Html, p: &Value, username: &str) {
                         .filter(|c| c.is_ascii_digit() || *c == '+')
                         .collect();
                     let href = format!("tel:{digits}");
+                    // a number is not broken across lines
+                    let shown = phone.replace(' ', "\u{a0}");
                     item(
                         h,
                         "Phone",
-                        phone,
+                        &shown,
                         (!digits.is_empty()).then_some(href.as_str()),
                     );
                 }
@@ -354,11 +360,15 @@ fn description(name: &str, p: &Value) -> String {
         d.push_str(". ");
         d.push_str(summary);
     }
-    let mut d: String = d.split_whitespace().collect::<Vec<_>>().join(" ");
-    if d.chars().count() > 200 {
-        d = d.chars().take(199).collect::<String>() + "…";
+    shorten(&d.split_whitespace().collect::<Vec<_>>().join(" "), 200)
+}
+
+/// At most `max` characters, with "…" when cut.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
     }
-    d
+    s.chars().take(max - 1).collect::<String>() + "…"
 }
 
 fn items<'a>(resume: &'a Value, section: &str) -> Vec<&'a Value> {

@@ -111,7 +111,7 @@ fn the_page_shows_every_field_with_its_headers_and_metadata() {
         "<p>Summary-SM1 first.</p><p>Second-SM2 paragraph.</p>",
         "Location-LC1",
         "href=\"mailto:pub-pe1@example.com\"",
-        "+44 20 7946 0001",
+        "+44\u{a0}20\u{a0}7946\u{a0}0001",
         "href=\"tel:+442079460001\"",
         "href=\"https://site-ws1.example.com/\"",
         "src=\"https://img.example.com/av-1.png\"",

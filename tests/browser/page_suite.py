@@ -10,9 +10,12 @@ Chromium driven by Playwright:
 - print media is black on white (terminal too), entries avoid page breaks;
 - PDFs (A4, Letter): no entry is split across two pages, links keep hrefs;
 - JSON-LD parses and names the Person;
-- screenshots at 375 and 1280 px, light and dark, in target/browser-artifacts/.
+- screenshots at 375 and 1280 px, light and dark, in target/browser-artifacts/;
+- with --node DIR (node_modules holding axe-core and html-validate): axe finds
+  no serious or critical violation (WCAG 2 A/AA and best practices, light and
+  dark), and html-validate's recommended rules pass on every page and the 404.
 
-Usage: page_suite.py BINARY [--docs DIR]   (prints 'N passed, N failed')
+Usage: page_suite.py BINARY [--docs DIR] [--node DIR]   (prints 'N passed, N failed')
 """
 
 import io
@@ -176,6 +179,7 @@ INJECTED_JS = r"""() => ({
 def main():
     binary = sys.argv[1]
     docs = sys.argv[sys.argv.index("--docs") + 1] if "--docs" in sys.argv else None
+    node = sys.argv[sys.argv.index("--node") + 1] if "--node" in sys.argv else None
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     os.makedirs(ARTIFACTS)
     tmp = tempfile.mkdtemp(prefix="restume-browser-")
@@ -209,6 +213,9 @@ def main():
                 for token in (ada, eve):
                     api.must("PUT", "/v1/me/theme", {"theme": theme}, token)
                 run_theme(browser, base, theme, docs)
+                if node:
+                    run_axe(browser, base, theme, node)
+                    run_html_validate(base, theme, node)
             browser.close()
     finally:
         server.terminate()
@@ -244,6 +251,8 @@ def run_theme(browser, base, theme, docs):
                 r = page.goto(f"{base}/u/{user}", wait_until="load")
                 label = f"{theme} {user} {width}px {scheme}"
                 check(f"{label}: 200", r.status == 200, r.status)
+                title = page.title()
+                check(f"{label}: a title of 1-70 characters", 0 < len(title) <= 70, title)
                 check(f"{label}: stylesheet applied", page.evaluate(
                     "() => getComputedStyle(document.body).fontFamily") != "", "no style")
                 if user == "ada":
@@ -271,6 +280,49 @@ def run_theme(browser, base, theme, docs):
             check(f"{theme} {width}px {scheme}: no console or CSP errors", not errors, errors[:5])
             check(f"{theme} {width}px {scheme}: no dialog", not dialogs, dialogs)
             ctx.close()
+
+
+def run_axe(browser, base, theme, node):
+    """axe-core needs a script of its own on the page: this context alone
+    bypasses the page's CSP to inject it."""
+    axe = os.path.join(node, "node_modules", "axe-core", "axe.min.js")
+    for width, scheme in ((1280, "light"), (1280, "dark"), (375, "light")):
+        ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True)
+        page = ctx.new_page()
+        for user in ("ada", "eve"):
+            page.goto(f"{base}/u/{user}", wait_until="load")
+            page.add_script_tag(path=axe)
+            found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations'],
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}))
+                .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                       target: v.nodes[0] && v.nodes[0].target.join(' ')}))""")
+            bad = [v for v in found if v["impact"] in ("serious", "critical")]
+            check(f"{theme} {user} {width}px {scheme}: axe, no serious or critical violation", not bad, bad[:5])
+        ctx.close()
+
+
+def run_html_validate(base, theme, node):
+    cli = os.path.join(node, "node_modules", ".bin", "html-validate")
+    out_dir = tempfile.mkdtemp(prefix="restume-html-")
+    files = []
+    for name, path in (("ada", "/u/ada"), ("eve", "/u/eve"), ("404", "/u/nobody")):
+        try:
+            body = urllib.request.urlopen(base + path).read()
+        except urllib.error.HTTPError as e:
+            body = e.read()
+        files.append(os.path.join(out_dir, f"{theme}-{name}.html"))
+        with open(files[-1], "wb") as f:
+            f.write(body)
+    config = os.path.join(out_dir, "htmlvalidate.json")
+    with open(config, "w") as f:
+        # long-title counts a title's characters as written, entities and all
+        # (the hostile title is "&lt;…"); the title's length as read is
+        # checked in the browser instead (document.title, at most 70)
+        json.dump({"extends": ["html-validate:recommended"], "rules": {"long-title": "off"}}, f)
+    r = subprocess.run([cli, "--config", config, *files], capture_output=True, text=True)
+    check(f"{theme}: html-validate (recommended) on the pages and the 404", r.returncode == 0,
+          (r.stdout + r.stderr)[:800])
+    shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def save_doc_shot(page, theme, docs):
