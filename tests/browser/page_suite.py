@@ -6,7 +6,7 @@ Chromium driven by Playwright:
 
 - no console error, no page error, no CSP violation;
 - the hostile profile runs no script (no dialog, no injected element);
-- text contrast >= 4.5:1 on screen, light and dark; dark mode is dark;
+- nothing wider than a 320 px phone; text contrast >= 4.5:1 on screen, light and dark; dark mode is dark;
 - print media is black on white (terminal too), entries avoid page breaks;
 - PDFs (A4, Letter): no entry is split across two pages, links keep hrefs;
 - JSON-LD parses and names the Person;
@@ -241,6 +241,14 @@ def watch(page):
 
 
 def run_theme(browser, base, theme, docs):
+    # the narrowest phone SPEC §4.2 names: nothing wider than the screen
+    ctx = browser.new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    for user in ("ada", "eve"):
+        page.goto(f"{base}/u/{user}", wait_until="load")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        check(f"{theme} {user} 320px: no horizontal scroll", overflow <= 0, f"{overflow}px wider")
+    ctx.close()
     # screen: both profiles, two widths, light and dark
     for width in (375, 1280):
         for scheme in ("light", "dark"):
