@@ -34,7 +34,7 @@ import urllib.request
 from playwright.sync_api import sync_playwright
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ARTIFACTS = os.path.join(ROOT, "target", "browser-artifacts")
+ARTIFACTS = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "browser-artifacts")
 THEMES = ["classic", "minimal", "modern", "elegant", "terminal"]
 PASSWORD = "correct horse battery"
 HOSTILE = "\"><img src=x onerror=alert(1)><script>alert(2)</script>\u202e"
