@@ -336,7 +336,14 @@ def run_html_validate(base, theme, node):
 def save_doc_shot(page, theme, docs):
     from PIL import Image
     os.makedirs(docs, exist_ok=True)
+    # the print check's entry markers are for the PDF, not for the README
+    page.evaluate("""() => {
+        const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode())
+            n.nodeValue = n.nodeValue.replace(/ (START|END)\\d\\d/g, "");
+    }""")
     png = page.screenshot(clip={"x": 0, "y": 0, "width": 1280, "height": 900})
+    page.reload()  # the markers back, for the checks that follow
     img = Image.open(io.BytesIO(png)).convert("RGB").resize((640, 450), Image.LANCZOS)
     img = img.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
     img.save(os.path.join(docs, f"{theme}.png"), optimize=True)
