@@ -194,7 +194,7 @@ impl Fields {
         match self.take(name) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::Number(n)) => match n.as_i64() {
+            Some(Value::Number(n)) => match whole(&n) {
                 Some(i) if (min..=max).contains(&i) => Patch::Set(i),
                 _ => {
                     self.error(
@@ -285,6 +285,16 @@ impl Fields {
     }
 }
 
+/// A JSON number that is a whole number: `15` and also `15.0` (JSON Schema
+/// counts both as integers, and so do most clients' serializers).
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
+}
+
 fn check_len(s: &str, min: usize, max: usize) -> Result<String, (&'static str, String)> {
     let n = s.chars().count();
     if s.trim().chars().count() < min {
@@ -346,6 +356,17 @@ mod tests {
                 ("zz", "unknown_field")
             ]
         );
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        let mut f = Fields::new(json!({"a": 15.0, "b": 2.5, "c": 7, "d": 1e300})).unwrap();
+        assert_eq!(f.int("a", 0, 70), Patch::Set(15));
+        assert_eq!(f.int("b", 0, 70), Patch::Absent);
+        assert_eq!(f.int("c", 0, 70), Patch::Set(7));
+        assert_eq!(f.int("d", 0, 70), Patch::Absent);
+        let codes: Vec<_> = f.into_errors().iter().map(|e| e.code).collect();
+        assert_eq!(codes, vec!["out_of_range", "out_of_range"]);
     }
 
     #[test]
