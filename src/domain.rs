@@ -3,7 +3,7 @@
 
 use crate::error::FieldError;
 
-const RESERVED: &[&str] = &[
+pub const RESERVED: &[&str] = &[
     "admin",
     "administrator",
     "api",

@@ -108,7 +108,12 @@ fn operation(route: &Route, op: Option<&Op>) -> Value {
     let (security, access_note) = security(route.access);
     let params = path_params(route.path);
     let limited = route.access != Access::Public || op.is_some_and(|o| o.limited);
-    let mut errors: BTreeSet<u16> = BTreeSet::new();
+    // a failure (500) can happen anywhere; a busy database or a full pool
+    // (503) wherever the database is read, which is everywhere but here
+    let mut errors: BTreeSet<u16> = BTreeSet::from([500]);
+    if route.path != "/openapi.json" {
+        errors.insert(503);
+    }
     match route.access {
         Access::Jwt | Access::Admin => errors.extend([401, 403]),
         Access::Owner => errors.extend([401]),
@@ -183,7 +188,6 @@ fn operation(route: &Route, op: Option<&Op>) -> Value {
     for status in errors {
         responses[status.to_string()] = error_ref(status);
     }
-    responses["default"] = json!({"$ref": "#/components/responses/Problem"});
     if !parameters.is_empty() {
         operation["parameters"] = Value::Array(parameters);
     }
@@ -325,10 +329,15 @@ mod tests {
                     assert!(responses[status]["headers"]["Location"].is_object(), "{at}");
                 }
             }
-            assert_eq!(
-                responses["default"]["$ref"], "#/components/responses/Problem",
-                "{at}"
+            assert!(
+                responses.get("default").is_none(),
+                "{at}: a catch-all answer"
             );
+            for status in ["500", "422"] {
+                let listed = responses.contains_key(status);
+                let needed = status == "500" || op.get("requestBody").is_some();
+                assert!(listed || !needed, "{at}: no {status}");
+            }
             let declared: Vec<&str> = op["parameters"]
                 .as_array()
                 .into_iter()
@@ -415,7 +424,35 @@ mod tests {
         let exp = &s["ExperienceInput"]["properties"];
         assert_eq!(exp["start_date"]["pattern"], schemas::DATE_PATTERN);
         assert_eq!(exp["company"]["minLength"], 1);
-        assert_eq!(exp["url"]["format"], "uri");
+        assert_eq!(exp["url"]["pattern"], schemas::WEB_URL_PATTERN);
+        assert_eq!(exp["company"]["pattern"], schemas::NOT_BLANK_PATTERN);
+        assert_eq!(exp["summary"]["pattern"], schemas::NO_CONTROL_PATTERN);
+        let link = &s["Link"];
+        assert_eq!(link["additionalProperties"], false);
+        let offset = &doc["components"]["parameters"]["offset"]["schema"];
+        assert_eq!(offset["maximum"], 1_000_000);
+        let themes = &s["ThemeChoice"]["properties"]["theme"]["enum"];
+        assert!(themes.as_array().is_some_and(|t| t.len() >= 2), "{themes}");
+        // the real JSON Resume schema, every section of it
+        let jr = &s["JsonResume"]["properties"];
+        for section in [
+            "basics",
+            "work",
+            "volunteer",
+            "education",
+            "awards",
+            "certificates",
+            "publications",
+            "skills",
+            "languages",
+            "interests",
+            "references",
+            "projects",
+            "meta",
+        ] {
+            assert!(jr[section].is_object(), "JsonResume.{section}");
+        }
+        assert!(s["JsonResume"].get("$schema").is_none());
         for section in sections::ALL {
             let name = schemas::section_schema(section);
             assert_eq!(

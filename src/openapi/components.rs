@@ -36,7 +36,16 @@ const PROBLEMS: &[(u16, &str, &str)] = &[
         "TooManyRequests",
         "A rate limit or quota is spent (`rate_limited`, `quota_exceeded`)",
     ),
-    (503, "Unavailable", "Overloaded, busy or shutting down"),
+    (
+        500,
+        "InternalError",
+        "An unexpected failure (`internal_error`); nothing internal is shown",
+    ),
+    (
+        503,
+        "Unavailable",
+        "Overloaded or busy (`unavailable`): retry after Retry-After seconds",
+    ),
 ];
 
 fn problem_content() -> Value {
@@ -72,16 +81,12 @@ pub fn error_ref(status: u16) -> Value {
 }
 
 pub fn all() -> Value {
-    let mut responses: Map<String, Value> = PROBLEMS
+    let responses: Map<String, Value> = PROBLEMS
         .iter()
         .map(|(status, name, description)| {
             (name.to_string(), problem_response(*status, description))
         })
         .collect();
-    responses.insert(
-        "Problem".into(),
-        problem_response(500, "Any other problem, e.g. 500 `internal_error`"),
-    );
     let int = |description: &str| json!({"description": description, "schema": {"type": "integer", "minimum": 1}});
     let text =
         |description: &str| json!({"description": description, "schema": {"type": "string"}});
@@ -92,7 +97,7 @@ pub fn all() -> Value {
             "limit": {"name": "limit", "in": "query", "required": false,
                       "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
             "offset": {"name": "offset", "in": "query", "required": false,
-                       "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                       "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0}},
         },
         "headers": {
             "X-Request-Id": text("Echoed from the request when given, else generated"),

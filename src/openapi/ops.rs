@@ -231,13 +231,15 @@ fn me() -> Vec<Op> {
         .ok(r("Profile")),
         op("GET", "/v1/me/resume", "Your whole résumé")
             .query(&[format_param()])
-            .ok(json!({"oneOf": [r("OwnerResume"), r("JsonResume")]})),
+            .ok(json!({"oneOf": [r("OwnerResume"), r("JsonResume")],
+                       "description": "format=json (the default): OwnerResume; \
+                                       format=jsonresume: JsonResume"})),
         op(
             "PUT",
             "/v1/me/resume",
             "Import a JSON Resume document over your résumé",
         )
-        .body(r("JsonResume"))
+        .body(r("JsonResumeImport"))
         .ok(r("ImportResult"))
         .describe(
             "Replaces the profile fields and the five sections in one transaction: all or nothing.",
@@ -368,7 +370,9 @@ fn public() -> Vec<Op> {
             "A public résumé; counts a view",
         )
         .query(&[format_param()])
-        .ok(json!({"oneOf": [r("PublicResume"), r("JsonResume")]}))
+        .ok(json!({"oneOf": [r("PublicResume"), r("JsonResume")],
+                   "description": "format=json (the default): PublicResume; \
+                                   format=jsonresume: JsonResume (visible sections only)"}))
         .header("ETag")
         .also(304, None)
         .describe("Answers a strong ETag; If-None-Match with it answers 304."),
@@ -378,7 +382,7 @@ fn public() -> Vec<Op> {
             "One section of a public résumé",
         )
         .ok(array_of(
-            json!({"oneOf": sections::ALL.map(|s| r(&super::schemas::section_schema(s)))}),
+            json!({"anyOf": sections::ALL.map(|s| r(&super::schemas::section_schema(s)))}),
         )),
         op("GET", "/v1/blog", "Published blog posts, newest first")
             .query(&page)
@@ -429,7 +433,8 @@ fn admin() -> Vec<Op> {
         .created(r("PasswordResetToken")),
         op("POST", "/v1/admin/grants", "Grant a plan")
             .body(r("GrantRequest"))
-            .created(r("GrantAnswer")),
+            .created(r("GrantAnswer"))
+            .errors(&[404]),
         op("POST", "/v1/admin/grants/revoke", "Revoke a grant")
             .body(r("RevokeRequest"))
             .ok(r("GrantAnswer"))

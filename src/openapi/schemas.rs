@@ -5,10 +5,44 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::resume::presentation::THEMES;
 use crate::resume::sections::{self, Col, Kind, Section};
 
-/// The partial ISO 8601 dates of SPEC §1.
-pub const DATE_PATTERN: &str = r"^\d{4}(-\d{2}(-\d{2})?)?$";
+/// The partial ISO 8601 dates of SPEC §1 (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`),
+/// real calendar dates only: years 1000–9999, months 01–12, and a day that
+/// exists in its month (29 February in leap years only). ASCII digits.
+pub const DATE_PATTERN: &str = concat!(
+    "^([1-9][0-9]{3}(-(0[1-9]|1[0-2]))?",
+    "|[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+    "|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
+    "|([1-9][0-9](0[48]|[2468][048]|[13579][26])|([13579][26]|[2468][048])00)-02-29)$"
+);
+
+/// A whole date, `YYYY-MM-DD`, that exists.
+pub const FULL_DATE_PATTERN: &str = concat!(
+    "^([1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+    "|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
+    "|([1-9][0-9](0[48]|[2468][048]|[13579][26])|([13579][26]|[2468][048])00)-02-29)$"
+);
+
+/// Text without control characters (tab, line feed and carriage return
+/// are allowed): the rule of every free-text field.
+pub const NO_CONTROL_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+
+/// The same, with at least one character that is not white space: a
+/// required text field.
+pub const NOT_BLANK_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+
+/// A web address as `validate::is_web_url` takes it, or the empty string:
+/// `http(s)://host…`, or a bare `host.tld/…`; no white space, no control
+/// character, no other scheme.
+pub const WEB_URL_PATTERN: &str = concat!(
+    r"^([hH][tT][tT][pP][sS]?://[^/?#\s\x00-\x1F\x7F-\x9F]+[^\s\x00-\x1F\x7F-\x9F]*",
+    r"|[^/?#:\s\x00-\x1F\x7F-\x9F]*\.[^/?#:\s\x00-\x1F\x7F-\x9F]*([/?#][^\s\x00-\x1F\x7F-\x9F]*)?",
+    r")?$"
+);
+
+const TEXT_RULE: &str = "No control characters except tab, line feed and carriage return.";
 
 pub fn r(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
@@ -35,16 +69,28 @@ pub fn nullable(schema: Value) -> Value {
     }
 }
 
+/// Text read by `Fields`: at least `min` characters that are not white space
+/// (`min` > 0: at least one), at most `max`, no control characters.
 fn string(min: usize, max: usize) -> Value {
     if min > 0 {
-        json!({"type": "string", "minLength": min, "maxLength": max})
+        json!({"type": "string", "minLength": min, "maxLength": max,
+               "pattern": NOT_BLANK_PATTERN,
+               "description": format!("Not only white space. {TEXT_RULE}")})
     } else {
-        json!({"type": "string", "maxLength": max})
+        json!({"type": "string", "maxLength": max, "pattern": NO_CONTROL_PATTERN,
+               "description": TEXT_RULE})
     }
 }
 
 fn text(max: usize) -> Value {
     string(0, max)
+}
+
+/// Optional text: `null` clears it, `""` is kept as an empty value.
+fn optional_text(max: usize) -> Value {
+    let mut s = nullable(text(max));
+    s["description"] = json!(format!("`null` clears it. {TEXT_RULE}"));
+    s
 }
 
 fn int() -> Value {
@@ -64,12 +110,18 @@ fn timestamp() -> Value {
 }
 
 fn day() -> Value {
-    json!({"type": "string", "format": "date"})
+    json!({"type": "string", "format": "date", "pattern": FULL_DATE_PATTERN,
+           "description": "YYYY-MM-DD, a real calendar date"})
 }
 
 fn web_url() -> Value {
-    json!({"type": "string", "format": "uri", "maxLength": 2000,
-           "description": "an http(s) address"})
+    json!({"type": "string", "maxLength": 2000, "pattern": WEB_URL_PATTERN,
+           "description": "An http(s) address, or a bare one such as example.com/me; \
+                           \"\" means none. No other scheme, no white space."})
+}
+
+fn email() -> Value {
+    json!({"type": "string", "format": "email", "maxLength": 254})
 }
 
 fn plan() -> Value {
@@ -99,16 +151,24 @@ fn input(props: Value, required: &[&str]) -> Value {
 fn column(col: &Col) -> Value {
     match col.kind {
         Kind::Text { min, max } if min > 0 => string(min, max),
-        Kind::Text { max, .. } => nullable(text(max)),
+        Kind::Text { max, .. } => optional_text(max),
         Kind::Url => nullable(web_url()),
-        Kind::Date => nullable(
-            json!({"type": "string", "pattern": DATE_PATTERN, "maxLength": 10,
-                                      "description": "YYYY, YYYY-MM or YYYY-MM-DD"}),
-        ),
+        Kind::Date => nullable(date()),
         Kind::Years => nullable(json!({"type": "integer", "minimum": 0, "maximum": 70})),
-        Kind::List { items, len } => json!({"type": "array", "maxItems": items,
-                                            "items": {"type": "string", "maxLength": len}}),
+        Kind::List { items, len } => {
+            let mut list =
+                nullable(json!({"type": "array", "maxItems": items, "items": text(len)}));
+            list["description"] = json!("`null` clears the list (answered as [])");
+            list
+        }
     }
+}
+
+/// A partial date of SPEC §1.
+fn date() -> Value {
+    json!({"type": "string", "pattern": DATE_PATTERN, "maxLength": 10,
+           "description": "YYYY, YYYY-MM or YYYY-MM-DD: a real calendar date \
+                           (month 01-12, a day its month has), year 1000-9999"})
 }
 
 /// `skills` → `Skill`, `experience` → `Experience`.
@@ -135,7 +195,7 @@ fn section_schemas(out: &mut Map<String, Value>) {
                     ""
                 };
                 schema["description"] = json!(format!(
-                    "YYYY, YYYY-MM or YYYY-MM-DD, not before {start}{current}"
+                    "YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date, not before {start}{current}"
                 ));
             }
             props.insert(col.name.into(), schema);
@@ -149,13 +209,23 @@ fn section_schemas(out: &mut Map<String, Value>) {
         let mut body = props.clone();
         body.insert(
             "position".into(),
-            json!({"type": "integer", "minimum": 0, "maximum": 1_000_000,
-                   "description": "order in the section; new rows go last"}),
+            json!({"type": ["integer", "null"], "minimum": 0, "maximum": 1_000_000,
+                   "description": "order in the section; absent or null: new rows go last, \
+                                   a replaced row keeps its place"}),
         );
         let mut row = Map::new();
         row.insert("id".into(), uuid());
         row.insert("position".into(), int());
-        row.extend(props);
+        for (name, schema) in &props {
+            let answered = match &schema["type"] {
+                // a list is answered as [] when it was cleared
+                t if t == &json!(["array", "null"]) => {
+                    json!({"type": "array", "items": schema["items"]})
+                }
+                _ => schema.clone(),
+            };
+            row.insert(name.clone(), answered);
+        }
         let all: Vec<String> = row.keys().cloned().collect();
         row.insert(
             "created_at".into(),
@@ -173,40 +243,83 @@ fn section_schemas(out: &mut Map<String, Value>) {
         out.insert(
             name,
             json!({"type": "object", "description": format!("One {} entry", s.label),
-                   "properties": row, "required": all}),
+                   "properties": row, "required": all, "additionalProperties": false}),
         );
     }
 }
 
 fn profile_fields(patch: bool) -> Map<String, Value> {
     let link = r("Link");
+    let clear = |schema: Value| {
+        if patch {
+            optional_text_like(schema)
+        } else {
+            nullable(schema)
+        }
+    };
     let props = json!({
-        "headline": nullable(text(200)), "summary": nullable(text(5000)),
-        "location": nullable(text(200)),
-        "public_email": nullable(json!({"type": "string", "format": "email", "maxLength": 254})),
-        "phone": nullable(text(50)), "website": nullable(web_url()), "avatar_url": nullable(web_url()),
-        "links": if patch { nullable(json!({"type": "array", "maxItems": 20, "items": link})) }
-                 else { array_of(link) },
-        "open_to_work": boolean(), "open_to_work_note": nullable(text(500)),
+        "headline": clear(text(200)), "summary": clear(text(5000)),
+        "location": clear(text(200)),
+        "public_email": clear(json!({"anyOf": [email(), {"const": ""}],
+                                     "description": "an email address, or \"\" for none"})),
+        "phone": clear(text(50)), "website": clear(web_url()), "avatar_url": clear(web_url()),
+        "links": if patch {
+            json!({"type": ["array", "null"], "maxItems": 20, "items": link,
+                   "description": "replaces every link; `null` clears them"})
+        } else { array_of(link) },
+        "open_to_work": boolean(), "open_to_work_note": clear(text(500)),
         "open_to_work_roles": if patch {
-            nullable(json!({"type": "array", "maxItems": 10, "items": text(100)}))
+            json!({"type": ["array", "null"], "maxItems": 10, "items": text(100),
+                   "description": "replaces the roles; `null` clears them"})
         } else { array_of(text(100)) },
     });
     props.as_object().cloned().unwrap_or_default()
+}
+
+/// A field of a partial update: `null` clears it.
+fn optional_text_like(schema: Value) -> Value {
+    let mut s = nullable(schema);
+    let rule = s["description"].as_str().map(str::to_string);
+    s["description"] = json!(match rule {
+        Some(r) => format!("`null` clears it. {r}"),
+        None => "`null` clears it.".to_string(),
+    });
+    s
 }
 
 fn counters() -> Value {
     object(json!({"views": int(), "api_requests": int(), "asks": int(), "mcp_exposures": int()}))
 }
 
+/// `RegisterRequest.username`: SPEC §2.3, and not one of the reserved words
+/// (without regard to case).
+fn new_username() -> Value {
+    let reserved: Vec<String> = crate::domain::RESERVED
+        .iter()
+        .map(|w| {
+            w.chars()
+                .map(|c| match c.is_ascii_alphabetic() {
+                    true => format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase()),
+                    false => c.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    json!({"type": "string", "minLength": 3, "maxLength": 50,
+           "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$",
+           "not": {"pattern": format!("^({})$", reserved.join("|"))},
+           "description": format!("ASCII letters, digits, '-' and '_', starting with a letter or a \
+               digit; unique without regard to case; not a reserved word ({})",
+               crate::domain::RESERVED.join(", "))})
+}
+
 fn auth_schemas() -> Value {
-    let password = string(8, 128);
+    let password = json!({"type": "string", "minLength": 8, "maxLength": 128,
+                          "description": "8-128 characters, each significant (nothing is trimmed)"});
     json!({
         "RegisterRequest": input(json!({
-            "username": {"type": "string", "minLength": 3, "maxLength": 50,
-                         "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$",
-                         "description": "unique without regard to case; not a reserved word"},
-            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "username": new_username(),
+            "email": email(),
             "password": password, "full_name": string(1, 200),
         }), &["username", "email", "password", "full_name"]),
         "NewAccount": object(json!({"id": uuid(), "username": {"type": "string"},
@@ -223,8 +336,9 @@ fn auth_schemas() -> Value {
             "token": {"type": "string", "description": "the one-time token an admin issued"},
             "new_password": password}), &["token", "new_password"]),
         "ApiKeyRequest": input(json!({"name": string(1, 100),
-            "expires_at": nullable(json!({"type": "string", "format": "date-time",
-                                          "description": "in the future"}))}), &["name"]),
+            "expires_at": {"type": ["string", "null"], "format": "date-time", "maxLength": 64,
+                           "description": "RFC 3339, in the future; null or absent: never expires"}}),
+            &["name"]),
         "ApiKey": object(json!({"id": uuid(), "name": {"type": "string"},
             "prefix": {"type": "string", "description": "the first 8 characters of the key"},
             "is_active": boolean(), "created_at": timestamp(), "last_used_at": nullable(timestamp()),
@@ -235,6 +349,10 @@ fn auth_schemas() -> Value {
             "prefix": {"type": "string"}, "is_active": boolean(), "created_at": timestamp(),
             "expires_at": nullable(timestamp())})),
     })
+}
+
+fn theme_id() -> Value {
+    json!({"type": "string", "enum": THEMES.iter().map(|t| t.id).collect::<Vec<_>>()})
 }
 
 fn owner_schemas() -> Value {
@@ -253,14 +371,18 @@ fn owner_schemas() -> Value {
             "email": {"type": "string", "format": "email"}, "full_name": {"type": "string"},
             "is_admin": boolean(), "plan": plan(), "plan_expires_on": nullable(day()),
             "created_at": timestamp(), "quota": r("Usage")})),
-        "AccountPatch": input(json!({"email": {"type": "string", "format": "email", "maxLength": 254},
-            "full_name": string(1, 200)}), &[]),
-        "DeleteAccountRequest": input(json!({"password": {"type": "string"}}), &["password"]),
-        "Link": {"type": "object", "properties": {"network": text(50), "username": text(100),
-                                                  "url": web_url()}},
+        "AccountPatch": input(json!({"email": email(), "full_name": string(1, 200)}), &[]),
+        "DeleteAccountRequest": input(json!({"password": {"type": "string",
+            "description": "the current password"}}), &["password"]),
+        "Link": {"type": "object", "additionalProperties": false,
+                 "properties": {"network": nullable(text(50)), "username": nullable(text(100)),
+                                "url": nullable(web_url())},
+                 "description": "a profile elsewhere; every member optional, no other member"},
         "Profile": object(Value::Object(profile)),
         "ProfilePatch": {"type": "object", "properties": patch, "additionalProperties": false,
-                         "description": "any of the fields; null clears an optional one"},
+                         "description": "Any of the fields. `null` clears an optional one (an \
+                             empty list for links and roles); \"\" is kept as an empty value. \
+                             `open_to_work` and `is_public` cannot be null."},
         "PublicProfile": object(Value::Object(profile_fields(false))),
         "Bucket": bucket,
         "Usage": object(json!({"plan": plan(),
@@ -270,55 +392,182 @@ fn owner_schemas() -> Value {
         "Billing": object(json!({"plan": plan(), "source": {"type": "string", "enum": ["free", "grant"]},
             "expires_on": nullable(day()), "checkout_available": boolean()})),
         "RedirectUrl": object(json!({"url": {"type": "string", "format": "uri"}})),
-        "Theme": object(json!({"id": {"type": "string"}, "name": {"type": "string"},
+        "Theme": object(json!({"id": theme_id(), "name": {"type": "string"},
             "description": {"type": "string"}, "plan": {"type": "string", "enum": ["free", "pro"]},
             "available": boolean()})),
-        "ThemeChoice": input(json!({"theme": string(1, 50)}), &["theme"]),
+        "ThemeChoice": input(json!({"theme": theme_id()}), &["theme"]),
         "Layout": input(json!({"sections": {"type": "array", "minItems": 5, "maxItems": 5,
             "items": input(json!({"name": section_name(), "visible": boolean()}), &["name", "visible"]),
             "description": "each of the five sections once, in display order"}}), &["sections"]),
         "Analytics": object(json!({"days": {"type": "integer", "minimum": 1, "maximum": 365},
-            "items": array_of(object(json!({"day": day(), "views": int(), "api_requests": int(),
-                                             "asks": int(), "mcp_exposures": int()}))),
+            "items": array_of(r("DailyCounters")),
             "totals": counters()})),
-        "OwnerResume": object(json!({"username": {"type": "string"}, "full_name": {"type": "string"},
-            "profile": r("Profile"), "sections": object(Value::Object(owner_sections))})),
+        "DailyCounters": object(json!({"day": day(), "views": int(), "api_requests": int(),
+                                       "asks": int(), "mcp_exposures": int()})),
+        "OwnerResume": strict(json!({"username": {"type": "string"}, "full_name": {"type": "string"},
+            "profile": r("Profile"), "sections": strict(Value::Object(owner_sections))})),
         "ImportResult": object(json!({
             "imported": {"type": "object", "additionalProperties": int(),
                          "description": "rows imported per section"},
             "kept_verbatim": {"type": "array", "items": {"type": "string"},
                               "description": "JSON Resume sections kept as they came"}})),
-        "Export": object(json!({"exported_at": timestamp(), "account": r("Account"),
+        "Export": strict(json!({"exported_at": timestamp(), "account": r("Account"),
             "resume": r("OwnerResume"), "json_resume": r("JsonResume"),
-            "api_keys": array_of(r("ApiKey")), "analytics": array_of(json!({"type": "object"})),
+            "api_keys": array_of(r("ApiKey")), "analytics": array_of(r("DailyCounters")),
             "audit_events": array_of(r("AuditEvent")), "grants": array_of(r("Grant")),
             "transcripts": array_of(json!({"type": "object"})),
             "insights": json!({"type": "object"})})),
     })
 }
 
-/// JSON Resume 1.0 (https://jsonresume.org/schema): loosely, since sections
-/// RESTume has no column for are kept verbatim.
-fn json_resume() -> Value {
-    let mut props = Map::new();
-    props.insert("basics".into(), json!({"type": "object"}));
-    for s in sections::ALL {
-        props.insert(s.jr.into(), array_of(json!({"type": "object"})));
-    }
-    json!({"type": "object", "properties": props,
-           "description": "A JSON Resume 1.0 document (https://jsonresume.org/schema)"})
+/// An object whose every property is required and which has no other.
+fn strict(props: Value) -> Value {
+    let mut s = object(props);
+    s["additionalProperties"] = json!(false);
+    s
 }
 
+/// The JSON Resume 1.0 schema of `tests/fixtures/jsonresume/schema.json`
+/// (draft-04), made a JSON Schema 2020-12 component: no `$schema`, its
+/// `definitions` hoisted into components (`JsonResume_iso8601` …) and the
+/// draft-04-only `additionalItems` dropped (without an `items` array it
+/// means nothing).
+pub fn json_resume(out: &mut Map<String, Value>) {
+    let mut schema: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/jsonresume/schema.json"))
+            .expect("the JSON Resume schema is JSON");
+    fn convert(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("additionalItems");
+                if let Some(Value::String(r)) = m.get_mut("$ref")
+                    && let Some(name) = r.strip_prefix("#/definitions/")
+                {
+                    *r = format!("#/components/schemas/JsonResume_{name}");
+                }
+                m.values_mut().for_each(convert);
+            }
+            Value::Array(a) => a.iter_mut().for_each(convert),
+            _ => {}
+        }
+    }
+    let obj = schema.as_object_mut().expect("an object");
+    obj.remove("$schema");
+    obj.remove("id");
+    if let Some(Value::Object(defs)) = obj.remove("definitions") {
+        for (name, mut def) in defs {
+            convert(&mut def);
+            out.insert(format!("JsonResume_{name}"), def);
+        }
+    }
+    convert(&mut schema);
+    schema["description"] = json!(
+        "A JSON Resume 1.0 document: the schema of https://jsonresume.org/schema (v1.0.0), \
+         as JSON Schema 2020-12"
+    );
+    out.insert("JsonResumeImport".into(), json_resume_import(&schema));
+    out.insert("JsonResume".into(), schema);
+}
+
+/// What `PUT /v1/me/resume` takes: any JSON Resume document, with RESTume's
+/// limits on the fields it keeps in columns. Items require nothing (a row
+/// without a field RESTume requires on create is imported with it empty);
+/// `""` in an optional field and an empty-string date mean absent; every
+/// field may be `null`. Fields and sections without a column are kept as
+/// they came.
+fn json_resume_import(real: &Value) -> Value {
+    let mut doc = real.clone();
+    let loose = |schema: Value| json!({"anyOf": [schema, {"const": ""}, {"type": "null"}]});
+    let kept = || json!({"description": "no column: kept as it came, whatever it is"});
+    // what has no column is not checked: every value of it is kept
+    let verbatim = |v: &mut Value| {
+        if let Some(Value::Object(p)) = v.get_mut("properties") {
+            p.values_mut().for_each(|p| *p = kept());
+        }
+    };
+    let props = &mut doc["properties"];
+    props["$schema"] = kept();
+    for s in sections::ALL {
+        let items = &mut props[s.jr]["items"];
+        verbatim(items);
+        for col in s.cols {
+            let schema = match col.kind {
+                Kind::Text { max, .. } => text(max),
+                Kind::Url => web_url(),
+                Kind::Date => date(),
+                Kind::Years => json!({"type": "integer", "minimum": 0, "maximum": 70}),
+                Kind::List { items, len } => {
+                    json!({"type": "array", "maxItems": items, "items": text(len)})
+                }
+            };
+            items["properties"][col.jr] = loose(schema);
+        }
+        items.as_object_mut().map(|m| m.remove("required"));
+        props[s.jr]["maxItems"] = json!(sections::MAX_ROWS);
+        props[s.jr]["type"] = json!(["array", "null"]);
+    }
+    let basics = &mut props["basics"];
+    basics["type"] = json!(["object", "null"]);
+    verbatim(basics);
+    for (key, schema) in [
+        ("name", text(200)),
+        ("label", text(200)),
+        ("image", web_url()),
+        ("email", email()),
+        ("phone", text(50)),
+        ("url", web_url()),
+        ("summary", text(5000)),
+    ] {
+        basics["properties"][key] = loose(schema);
+    }
+    basics["properties"]["location"] = json!({"type": ["object", "null"],
+        "description": "kept whole; city, region and countryCode make the profile's location"});
+    let profiles = &mut basics["properties"]["profiles"];
+    *profiles = real["properties"]["basics"]["properties"]["profiles"].clone();
+    profiles["type"] = json!(["array", "null"]);
+    profiles["maxItems"] = json!(20);
+    verbatim(&mut profiles["items"]);
+    for (key, schema) in [
+        ("network", text(50)),
+        ("username", text(100)),
+        ("url", web_url()),
+    ] {
+        profiles["items"]["properties"][key] = loose(schema);
+    }
+    for key in [
+        "volunteer",
+        "awards",
+        "publications",
+        "languages",
+        "interests",
+        "references",
+    ] {
+        props[key] = json!({"type": ["array", "null"], "description": "kept as it came"});
+    }
+    props["meta"] = json!({"type": ["object", "null"], "description": "kept as it came"});
+    doc["description"] = json!(
+        "A JSON Resume 1.0 document to import. RESTume's limits apply to the fields it keeps \
+         in columns (lengths, real dates, http(s) addresses, no control characters); items \
+         require nothing; \"\" in an optional field and an empty-string date mean absent, \
+         and so does null. Fields and sections RESTume has no column for are kept as they came."
+    );
+    doc
+}
+
+/// What `GET /v1/me/resume?format=jsonresume` and the public résumé in
+/// that format answer: a JSON Resume document. `JsonResume` forbids other
+/// top-level members, so it never matches the native forms, which require
+/// theirs and forbid others.
 fn public_schemas() -> Value {
     let items: Vec<Value> = sections::ALL
         .iter()
         .map(|s| r(&section_schema(s)))
         .collect();
     json!({
-        "PublicResume": object(json!({"username": {"type": "string"}, "full_name": {"type": "string"},
+        "PublicResume": strict(json!({"username": {"type": "string"}, "full_name": {"type": "string"},
             "profile": r("PublicProfile"),
-            "sections": array_of(object(json!({"name": section_name(), "label": {"type": "string"},
-                "items": array_of(json!({"oneOf": items}))}))),
+            "sections": array_of(strict(json!({"name": section_name(), "label": {"type": "string"},
+                "items": array_of(json!({"anyOf": items}))}))),
         })),
         "ProfileHit": object(json!({"username": {"type": "string"}, "full_name": {"type": "string"},
             "headline": nullable(json!({"type": "string"})),
@@ -330,33 +579,53 @@ fn public_schemas() -> Value {
 }
 
 fn admin_schemas() -> Value {
+    let slug = json!({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$", "maxLength": 100,
+                      "description": "lower-case letters, digits and '-', not first"});
     let blog_fields = json!({
-        "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$", "maxLength": 100,
-                 "description": "lower-case letters, digits and '-'"},
-        "title": string(1, 200), "summary": nullable(text(500)),
+        "slug": slug, "title": string(1, 200), "summary": nullable(text(500)),
         "body_markdown": string(1, 200_000),
-        "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"},
+        "status": {"type": ["string", "null"], "enum": ["draft", "published", null],
+                   "default": "draft", "description": "null or absent: draft"},
     });
     let mut replace = blog_fields.clone();
-    replace["slug"]["description"] = json!("optional; when given, the slug of the path");
-    let mut post = blog_fields.clone();
+    replace["slug"]["type"] = json!(["string", "null"]);
+    replace["slug"]["description"] =
+        json!("optional; when given, the slug of the path (a post keeps its slug)");
+    let mut post = json!({"slug": {"type": "string"}, "title": {"type": "string"},
+        "summary": nullable(json!({"type": "string"})), "body_markdown": {"type": "string"},
+        "status": {"type": "string", "enum": ["draft", "published"]}});
     post["created_at"] = timestamp();
     post["updated_at"] = timestamp();
     post["published_at"] = nullable(timestamp());
+    let user_filters = json!({"q": nullable(json!({"type": "string"})),
+        "plan": nullable(json!({"type": "string"})), "has_grant": nullable(boolean()),
+        "is_admin": nullable(boolean())});
     json!({
         "GrantRequest": input(json!({"username": string(1, 50),
             "plan": {"type": "string", "enum": ["pro", "recruiter"]}, "reason": string(1, 500),
-            "expires_on": nullable(day())}), &["username", "plan", "reason"]),
+            "expires_on": {"type": ["string", "null"], "format": "date", "pattern": FULL_DATE_PATTERN,
+                           "description": "YYYY-MM-DD after today; null or absent: no end"}}),
+            &["username", "plan", "reason"]),
         "RevokeRequest": input(json!({"grant_id": string(1, 64), "reason": string(1, 500)}),
                                &["grant_id", "reason"]),
         "GrantAnswer": object(json!({"grant_id": {"type": "string"}, "message": {"type": "string"}})),
-        "Grant": object(json!({"grant_id": {"type": "string"}, "plan": plan(),
-            "reason": {"type": "string"}, "granted_by": nullable(json!({"type": "string"})),
-            "created_at": timestamp(), "expires_on": nullable(day()),
-            "revoked_at": nullable(timestamp()), "revoke_reason": nullable(json!({"type": "string"}))})),
-        "AuditEvent": object(json!({"action": {"type": "string"},
-            "actor_id": nullable(json!({"type": "string"})), "detail": {"type": "object"},
-            "ip": nullable(json!({"type": "string"})), "at": timestamp()})),
+        "Grant": {"type": "object",
+            "required": ["grant_id", "plan", "reason", "created_at", "expires_on", "revoked_at"],
+            "additionalProperties": false,
+            "properties": {"grant_id": {"type": "string"}, "plan": plan(),
+                "reason": {"type": "string"},
+                "granted_by": {"type": ["string", "null"],
+                               "description": "admin views only: the admin's id, null for the operator"},
+                "created_at": timestamp(), "expires_on": nullable(day()),
+                "revoked_at": nullable(timestamp()),
+                "revoke_reason": {"type": ["string", "null"], "description": "admin views only"}}},
+        "AuditEvent": {"type": "object", "required": ["action", "detail", "ip", "at"],
+            "additionalProperties": false,
+            "properties": {"action": {"type": "string"},
+                "actor_id": {"type": ["string", "null"],
+                             "description": "admin views only: who acted, null for the user or the operator"},
+                "detail": {"type": ["object", "null"]},
+                "ip": nullable(json!({"type": "string"})), "at": timestamp()}},
         "Kpis": object(json!({"window_days": {"type": "integer", "minimum": 1, "maximum": 365},
             "users": object(json!({"total": int(), "new": int(), "active": int(),
                 "by_plan": object(json!({"free": int(), "pro": int(), "recruiter": int()}))})),
@@ -368,12 +637,13 @@ fn admin_schemas() -> Value {
             "is_disabled": boolean(), "plan": plan(), "created_at": timestamp()})),
         "AdminUserList": object(json!({"items": array_of(r("AdminUser")),
             "result_count": int(), "total": int(), "limit": int(), "offset": int(),
-            "filters": {"type": "object", "description": "the filters applied, null when unused"}})),
+            "filters": object(user_filters)})),
         "AdminUserDetail": object(json!({"user": r("AdminUser"),
-            "subscriptions": array_of(json!({"type": "object"})),
+            "subscriptions": {"type": "array", "maxItems": 0,
+                              "description": "always empty: no payment provider is wired"},
             "manual_grants": array_of(r("Grant")),
             "timeline": {"type": "array", "items": r("AuditEvent"),
-                         "description": "audit events, newest first"}})),
+                         "description": "audit events, newest first, at most 200"}})),
         "AdminUserPatch": input(json!({"is_admin": boolean(), "is_disabled": boolean()}), &[]),
         "PasswordResetToken": object(json!({
             "reset_token": {"type": "string", "description": "one-time, valid for an hour"},
@@ -382,7 +652,7 @@ fn admin_schemas() -> Value {
             "in_sync": boolean(), "last_rebuilt_at": nullable(timestamp())})),
         "BlogPostInput": input(blog_fields, &["slug", "title", "body_markdown"]),
         "BlogPostReplace": input(replace, &["title", "body_markdown"]),
-        "BlogPost": object(post),
+        "BlogPost": strict(post),
     })
 }
 
@@ -429,7 +699,7 @@ pub fn all() -> Map<String, Value> {
             out.extend(m);
         }
     }
-    out.insert("JsonResume".into(), json_resume());
+    json_resume(&mut out);
     section_schemas(&mut out);
     out
 }

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use serde_json::Value;
+use regex::Regex;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -195,4 +196,256 @@ fn an_admin_reaches_every_documented_handler() {
         "router and document disagree:\n{}",
         wrong.join("\n")
     );
+}
+
+#[test]
+fn every_route_is_in_the_document_with_its_methods() {
+    let doc = cli_document();
+    let routes: BTreeSet<(String, String)> = restume::routes::ROUTES
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    let documented = operations(&doc);
+    let missing: Vec<_> = routes.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&routes).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "not documented: {missing:?}\ndocumented, not routed: {extra:?}"
+    );
+    for (method, path) in &documented {
+        let op = &doc["paths"][path][method.to_lowercase()];
+        let responses = op["responses"].as_object().unwrap();
+        assert!(!responses.contains_key("default"), "{method} {path}");
+        assert!(responses.contains_key("500"), "{method} {path}");
+        if needs_credential(op) {
+            assert!(responses.contains_key("401"), "{method} {path}");
+        }
+    }
+}
+
+/// Checks the answer `r` of `method path` against the schema the document
+/// gives for its status and media type.
+fn answer_conforms(doc: &Value, method: &str, path: &str, r: &Resp) {
+    let op = &doc["paths"][path][method.to_lowercase()];
+    let mut response = &op["responses"][r.status.to_string()];
+    if let Some(target) = response["$ref"].as_str() {
+        response = doc.pointer(&target[1..]).expect("a response component");
+    }
+    assert!(
+        response.is_object(),
+        "{method} {path}: {} is not documented: {}",
+        r.status,
+        r.text()
+    );
+    let media = r.header("Content-Type").unwrap_or("").to_string();
+    let schema = &response["content"][&media]["schema"];
+    assert!(
+        schema.is_object(),
+        "{method} {path} {}: no {media} schema",
+        r.status
+    );
+    let errors = crate::jsonschema::validate_in(doc, schema, &r.json());
+    assert!(
+        errors.is_empty(),
+        "{method} {path} → {} does not match its schema:\n{}\n{}",
+        r.status,
+        errors.join("\n"),
+        r.text()
+    );
+}
+
+#[test]
+fn real_answers_match_the_documented_schemas() {
+    let app = spawn_app();
+    let doc = app.get("/openapi.json", Cred::None).json();
+    let admin = app.admin("boss");
+    let jwt = app.user("ada");
+    let me = Cred::Jwt(&jwt);
+    let r = app.patch(
+        "/v1/me/profile",
+        me,
+        &json!({"headline": "Engineer", "summary": "", "website": "ada.example.com/me",
+                "links": [{"network": "GitHub", "url": "https://github.com/ada"}],
+                "open_to_work": true, "open_to_work_roles": ["Staff"]}),
+    );
+    answer_conforms(&doc, "PATCH", "/v1/me/profile", &r);
+    let rows = [
+        (
+            "experience",
+            json!({"company": "Acme", "title": "Dev", "start_date": "2020-02-29",
+                              "end_date": null, "highlights": ["shipped"]}),
+        ),
+        (
+            "education",
+            json!({"institution": "MIT", "start_date": "2010", "end_date": "2014-06"}),
+        ),
+        (
+            "skills",
+            json!({"name": "Rust", "years": 5.0, "keywords": ["async"]}),
+        ),
+        (
+            "projects",
+            json!({"name": "RESTume", "url": "https://example.com", "repo_url": ""}),
+        ),
+        (
+            "certifications",
+            json!({"name": "CKA", "issuer": "CNCF", "date": "2021-01-31"}),
+        ),
+    ];
+    for (section, body) in &rows {
+        let path = format!("/v1/me/{section}");
+        let r = app.post(&path, me, body);
+        answer_conforms(&doc, "POST", &path, &r);
+        answer_conforms(&doc, "GET", &path, &app.get(&path, me));
+    }
+    let key = app.key(&jwt);
+    // an audit trail with an admin's actions, a grant revoked with a reason
+    let r = app.post(
+        "/v1/admin/grants",
+        Cred::Jwt(&admin),
+        &json!({"username": "ada", "plan": "pro", "reason": "beta"}),
+    );
+    answer_conforms(&doc, "POST", "/v1/admin/grants", &r);
+    let grant = r.json()["grant_id"].as_str().unwrap().to_string();
+    let r = app.post(
+        "/v1/admin/grants/revoke",
+        Cred::Jwt(&admin),
+        &json!({"grant_id": grant, "reason": "ended"}),
+    );
+    answer_conforms(&doc, "POST", "/v1/admin/grants/revoke", &r);
+    app.get("/v1/profiles/ada", Cred::None);
+
+    let native = app.get("/v1/me/resume", Cred::Key(&key));
+    answer_conforms(&doc, "GET", "/v1/me/resume", &native);
+    let jr = app.get("/v1/me/resume?format=jsonresume", me);
+    answer_conforms(&doc, "GET", "/v1/me/resume", &jr);
+    // the two forms are told apart: each matches its own schema only
+    let schemas = &doc["components"]["schemas"];
+    let matches =
+        |name: &str, v: &Value| crate::jsonschema::validate_in(&doc, &schemas[name], v).is_empty();
+    assert!(matches("OwnerResume", &native.json()) && !matches("JsonResume", &native.json()));
+    assert!(matches("JsonResume", &jr.json()) && !matches("OwnerResume", &jr.json()));
+    // and the JSON Resume form imports again
+    let r = app.call("PUT", "/v1/me/resume", me, Some(&jr.json()));
+    answer_conforms(&doc, "PUT", "/v1/me/resume", &r);
+    assert!(
+        crate::jsonschema::validate_in(&doc, &schemas["JsonResumeImport"], &jr.json()).is_empty()
+    );
+
+    let export = app.get("/v1/me/export", me);
+    answer_conforms(&doc, "GET", "/v1/me/export", &export);
+    let export = export.json();
+    assert!(!export["audit_events"].as_array().unwrap().is_empty());
+    assert!(export["grants"][0]["revoked_at"].is_string());
+
+    let public = app.get("/v1/profiles/ada", Cred::None);
+    answer_conforms(&doc, "GET", "/v1/profiles/{username}", &public);
+    assert!(matches("PublicResume", &public.json()) && !matches("JsonResume", &public.json()));
+    let public_jr = app.get("/v1/profiles/ada?format=jsonresume", Cred::None);
+    answer_conforms(&doc, "GET", "/v1/profiles/{username}", &public_jr);
+    let r = app.get("/v1/profiles/ada/skills", Cred::None);
+    answer_conforms(&doc, "GET", "/v1/profiles/{username}/{section}", &r);
+    let r = app.get("/v1/profiles?q=engineer", Cred::None);
+    answer_conforms(&doc, "GET", "/v1/profiles", &r);
+
+    for (method, path, real) in [
+        ("GET", "/v1/me/account", "/v1/me/account"),
+        ("GET", "/v1/me/analytics", "/v1/me/analytics"),
+        ("GET", "/v1/me/usage", "/v1/me/usage"),
+        ("GET", "/v1/me/billing", "/v1/me/billing"),
+        ("GET", "/v1/me/themes", "/v1/me/themes"),
+        ("GET", "/v1/me/theme", "/v1/me/theme"),
+        ("GET", "/v1/me/layout", "/v1/me/layout"),
+        ("GET", "/v1/auth/api-keys", "/v1/auth/api-keys"),
+    ] {
+        answer_conforms(&doc, method, path, &app.get(real, me));
+    }
+    for (path, real) in [
+        ("/v1/admin/users/{username}", "/v1/admin/users/ada"),
+        ("/v1/admin/users", "/v1/admin/users?q=ad"),
+        ("/v1/admin/kpis", "/v1/admin/kpis"),
+        ("/v1/admin/search-index", "/v1/admin/search-index"),
+    ] {
+        answer_conforms(&doc, "GET", path, &app.get(real, Cred::Jwt(&admin)));
+    }
+    // problems too
+    let r = app.post("/v1/me/skills", me, &json!({"name": "", "bogus": 1}));
+    assert_eq!(r.status, 422);
+    answer_conforms(
+        &doc,
+        "POST",
+        "/v1/me/{section}".replace("{section}", "skills").as_str(),
+        &r,
+    );
+    let r = app.get("/v1/me/account", Cred::None);
+    answer_conforms(&doc, "GET", "/v1/me/account", &r);
+    let r = app.get("/v1/profiles/nobody-here", Cred::None);
+    answer_conforms(&doc, "GET", "/v1/profiles/{username}", &r);
+}
+
+#[test]
+fn documented_patterns_are_the_real_rules() {
+    let doc = cli_document();
+    let s = &doc["components"]["schemas"];
+    let date = Regex::new(
+        s["ExperienceInput"]["properties"]["start_date"]["pattern"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    for ok in [
+        "2024",
+        "2024-02",
+        "2024-02-29",
+        "2000-02-29",
+        "1999-12-31",
+        "1000",
+    ] {
+        assert!(date.is_match(ok), "{ok}");
+    }
+    for bad in [
+        "2024-13",
+        "2024-00",
+        "2024-01-32",
+        "2023-02-29",
+        "1900-02-29",
+        "2024-04-31",
+        "0999",
+        "24",
+        "2024-1",
+        "2024-01-1",
+        "",
+        "２０２４",
+    ] {
+        assert!(!date.is_match(bad), "{bad}");
+    }
+    let url = Regex::new(s["Link"]["properties"]["url"]["pattern"].as_str().unwrap()).unwrap();
+    for ok in ["", "https://example.com/x", "HTTP://a.b", "example.com/me"] {
+        assert!(url.is_match(ok), "{ok}");
+    }
+    for bad in [
+        "javascript:alert(1)",
+        "https://",
+        "https://a b",
+        "ftp://x.y",
+        "nope",
+        "//evil.com",
+    ] {
+        assert!(!url.is_match(bad), "{bad}");
+    }
+    let text = Regex::new(
+        s["SkillInput"]["properties"]["level"]["pattern"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(text.is_match("tab\there\nand a line"));
+    assert!(!text.is_match("bell\u{7}") && !text.is_match("c1\u{85}"));
+    let required = Regex::new(
+        s["SkillInput"]["properties"]["name"]["pattern"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(required.is_match(" Rust ") && !required.is_match("   ") && !required.is_match(""));
 }
