@@ -109,6 +109,17 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     Some(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss.min(59) - offset)
 }
 
+/// The latest year a résumé date may have: JSON Resume's `iso8601` pattern
+/// takes years 1000-2999 only, and a résumé exported as JSON Resume must
+/// stay valid under that schema.
+pub const LAST_RESUME_YEAR: i64 = 2999;
+
+/// A résumé date (SPEC §1): a partial date "as in JSON Resume", so of a year
+/// from 1000 to 2999.
+pub fn parse_resume_date(s: &str) -> Option<PartialDate> {
+    parse_partial_date(s).filter(|d| d.year <= LAST_RESUME_YEAR)
+}
+
 fn parse_full_date(s: &str) -> Option<(i64, u32, u32)> {
     match parse_partial_date(s)? {
         PartialDate {
@@ -222,6 +233,8 @@ mod tests {
         ] {
             assert!(parse_partial_date(bad).is_none(), "{bad}");
         }
+        assert!(parse_resume_date("2999-12-31").is_some());
+        assert!(parse_resume_date("3000").is_none() && parse_partial_date("3000").is_some());
         let y = parse_partial_date("2020").unwrap();
         assert!(y.last_day() >= parse_partial_date("2020-12-31").unwrap().first_day());
     }

@@ -6,7 +6,7 @@ use rusqlite::types::Value as Sql;
 use serde_json::{Map, Value, json};
 
 use crate::error::FieldError;
-use crate::time::{parse_partial_date, rfc3339};
+use crate::time::{parse_resume_date, rfc3339};
 use crate::validate::{Fields, Patch, is_web_url};
 
 #[derive(Debug, Clone, Copy)]
@@ -215,11 +215,11 @@ impl Section {
                 },
                 Kind::Date => match f.optional_string(key, 10) {
                     Patch::Set(s) if json_resume && s.is_empty() => Value::Null,
-                    Patch::Set(s) if parse_partial_date(&s).is_none() => {
+                    Patch::Set(s) if parse_resume_date(&s).is_none() => {
                         f.error(
                             key,
                             "invalid_date",
-                            "must be a date: YYYY, YYYY-MM or YYYY-MM-DD",
+                            "must be a date: YYYY, YYYY-MM or YYYY-MM-DD, year 1000-2999",
                         );
                         Value::Null
                     }
@@ -239,7 +239,7 @@ impl Section {
         if let Some((start, end)) = self.span {
             let get = |name: &str| {
                 let i = self.index(name);
-                cells[i].as_str().and_then(parse_partial_date)
+                cells[i].as_str().and_then(parse_resume_date)
             };
             if let (Some(s), Some(e)) = (get(start), get(end))
                 && e.last_day() < s.first_day()
