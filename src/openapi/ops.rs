@@ -134,15 +134,21 @@ fn format_param() -> Value {
     )
 }
 
+/// `true` or `false`; empty (`?flag=`) is no filter.
 fn flag(name: &str, description: &str) -> Value {
-    param(name, json!({"type": "boolean"}), description)
+    param(
+        name,
+        json!({"anyOf": [{"type": "boolean"}, {"const": ""}]}),
+        &format!("{description}; empty: no filter"),
+    )
 }
 
+/// At most 200 characters; blank (empty or only white space) is no filter.
 fn search_text(name: &str, description: &str) -> Value {
     param(
         name,
-        json!({"type": "string", "maxLength": 200}),
-        description,
+        json!({"anyOf": [{"type": "string", "maxLength": 200}, {"type": "string", "pattern": "^\\s*$"}]}),
+        &format!("{description}; at most 200 characters; blank: no filter"),
     )
 }
 
@@ -403,8 +409,9 @@ fn admin() -> Vec<Op> {
         )
         .query(&[param(
             "window_days",
-            json!({"type": "integer", "default": 30}),
-            "clamped to 1–365",
+            json!({"type": "integer", "format": "int64", "default": 30,
+                   "minimum": i64::MIN, "maximum": i64::MAX}),
+            "any 64-bit whole number, clamped to 1–365",
         )])
         .ok(r("Kpis")),
         op("GET", "/v1/admin/users", "Find users")
@@ -412,8 +419,8 @@ fn admin() -> Vec<Op> {
                 search_text("q", "username, email or name contains"),
                 param(
                     "plan",
-                    json!({"type": "string", "enum": ["free", "pro", "recruiter"]}),
-                    "on this plan",
+                    json!({"type": "string", "enum": ["free", "pro", "recruiter", ""]}),
+                    "on this plan; empty: no filter",
                 ),
                 flag("has_grant", "with (or without) an active grant"),
                 flag("is_admin", "admins (or not)"),

@@ -5,17 +5,19 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::domain::{MAX_EMAIL, MAX_PASSWORD};
 use crate::resume::presentation::THEMES;
 use crate::resume::sections::{self, Col, Kind, Section};
 
 /// The partial ISO 8601 dates of SPEC §1 (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`),
-/// real calendar dates only: years 1000–9999, months 01–12, and a day that
-/// exists in its month (29 February in leap years only). ASCII digits.
+/// real calendar dates only: years 1000–2999 (those JSON Resume takes),
+/// months 01–12, and a day that exists in its month (29 February in leap
+/// years only). ASCII digits.
 pub const DATE_PATTERN: &str = concat!(
-    "^([1-9][0-9]{3}(-(0[1-9]|1[0-2]))?",
-    "|[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+    "^([12][0-9]{3}(-(0[1-9]|1[0-2]))?",
+    "|[12][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
     "|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
-    "|([1-9][0-9](0[48]|[2468][048]|[13579][26])|([13579][26]|[2468][048])00)-02-29)$"
+    "|([12][0-9](0[48]|[2468][048]|[13579][26])|(1[26]|2[048])00)-02-29)$"
 );
 
 /// A whole date, `YYYY-MM-DD`, that exists.
@@ -168,7 +170,7 @@ fn column(col: &Col) -> Value {
 fn date() -> Value {
     json!({"type": "string", "pattern": DATE_PATTERN, "maxLength": 10,
            "description": "YYYY, YYYY-MM or YYYY-MM-DD: a real calendar date \
-                           (month 01-12, a day its month has), year 1000-9999"})
+                           (month 01-12, a day its month has), year 1000-2999"})
 }
 
 /// `skills` → `Skill`, `experience` → `Experience`.
@@ -216,15 +218,28 @@ fn section_schemas(out: &mut Map<String, Value>) {
         let mut row = Map::new();
         row.insert("id".into(), uuid());
         row.insert("position".into(), int());
-        for (name, schema) in &props {
+        for col in s.cols {
+            let (name, schema) = (col.name.to_string(), &props[col.name]);
             let answered = match &schema["type"] {
+                // a required field a JSON Resume item did not have is ""
+                _ if matches!(col.kind, Kind::Text { min, .. } if min > 0) => {
+                    let Kind::Text { max, .. } = col.kind else {
+                        unreachable!()
+                    };
+                    let mut t = text(max);
+                    t["description"] = json!(format!(
+                        "required on create; \"\" when imported from a JSON Resume item \
+                         without it. {TEXT_RULE}"
+                    ));
+                    t
+                }
                 // a list is answered as [] when it was cleared
                 t if t == &json!(["array", "null"]) => {
                     json!({"type": "array", "items": schema["items"]})
                 }
                 _ => schema.clone(),
             };
-            row.insert(name.clone(), answered);
+            row.insert(name, answered);
         }
         let all: Vec<String> = row.keys().cloned().collect();
         row.insert(
@@ -325,8 +340,10 @@ fn auth_schemas() -> Value {
         "NewAccount": object(json!({"id": uuid(), "username": {"type": "string"},
             "email": {"type": "string"}, "full_name": {"type": "string"}, "created_at": timestamp()})),
         "LoginRequest": input(json!({
-            "username": {"type": "string", "description": "the username or the email"},
-            "password": {"type": "string"},
+            "username": {"type": "string", "maxLength": MAX_EMAIL,
+                         "description": format!("the username or the email; at most {MAX_EMAIL} \
+                             bytes (UTF-8) once trimmed")},
+            "password": {"type": "string", "maxLength": MAX_PASSWORD},
         }), &["username", "password"]),
         "Token": object(json!({"access_token": {"type": "string", "description": "a JWT (HS256)"},
             "token_type": {"const": "bearer"}, "expires_in": {"type": "integer", "description": "seconds"}})),
@@ -429,9 +446,12 @@ fn strict(props: Value) -> Value {
 
 /// The JSON Resume 1.0 schema of `tests/fixtures/jsonresume/schema.json`
 /// (draft-04), made a JSON Schema 2020-12 component: no `$schema`, its
-/// `definitions` hoisted into components (`JsonResume_iso8601` …) and the
+/// `definitions` hoisted into components (`JsonResume_iso8601` …), the
 /// draft-04-only `additionalItems` dropped (without an `items` array it
-/// means nothing).
+/// means nothing), and `format: uri` and `format: date` dropped: RESTume
+/// takes and gives back bare addresses (`example.com/me`), as JSON Resume
+/// documents from the wild have them, and partial dates (`2021`) for a
+/// certificate as for every other date, which format validators refuse.
 pub fn json_resume(out: &mut Map<String, Value>) {
     let mut schema: Value =
         serde_json::from_str(include_str!("../../tests/fixtures/jsonresume/schema.json"))
@@ -440,6 +460,12 @@ pub fn json_resume(out: &mut Map<String, Value>) {
         match v {
             Value::Object(m) => {
                 m.remove("additionalItems");
+                if matches!(
+                    m.get("format").and_then(Value::as_str),
+                    Some("uri" | "date")
+                ) {
+                    m.remove("format");
+                }
                 if let Some(Value::String(r)) = m.get_mut("$ref")
                     && let Some(name) = r.strip_prefix("#/definitions/")
                 {
@@ -463,7 +489,9 @@ pub fn json_resume(out: &mut Map<String, Value>) {
     convert(&mut schema);
     schema["description"] = json!(
         "A JSON Resume 1.0 document: the schema of https://jsonresume.org/schema (v1.0.0), \
-         as JSON Schema 2020-12"
+         as JSON Schema 2020-12; addresses may be bare (example.com/me) and a \
+         certificate's date partial (2021), so `format: uri` and `format: date` are not \
+         asserted"
     );
     out.insert("JsonResumeImport".into(), json_resume_import(&schema));
     out.insert("JsonResume".into(), schema);

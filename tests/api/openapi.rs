@@ -449,3 +449,77 @@ fn documented_patterns_are_the_real_rules() {
     .unwrap();
     assert!(required.is_match(" Rust ") && !required.is_match("   ") && !required.is_match(""));
 }
+
+/// The documented patterns and the server agree, value by value.
+#[test]
+fn the_server_takes_what_the_patterns_take() {
+    let app = spawn_app();
+    let doc = app.get("/openapi.json", Cred::None).json();
+    let jwt = app.user("ada");
+    let s = &doc["components"]["schemas"]["ProjectInput"]["properties"];
+    let pattern = |field: &str| Regex::new(s[field]["pattern"].as_str().unwrap()).unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "start_date",
+            &[
+                "2024",
+                "2024-02-29",
+                "2023-02-29",
+                "1900-02-29",
+                "2000-02-29",
+                "2024-13",
+                "2024-04-31",
+                "2999-12-31",
+                "3000",
+                "0999",
+                "2024-1",
+                "",
+            ],
+        ),
+        (
+            "url",
+            &[
+                "",
+                "https://example.com/x",
+                "HTTP://a.b",
+                "example.com/me",
+                "javascript:alert(1)",
+                "https://",
+                "ftp://x.y",
+                "nope",
+                "//evil.com",
+                "a:b.c/x",
+                "https://a b",
+            ],
+        ),
+        (
+            "name",
+            &["Rust", " x ", "   ", "tab\tok", "bell\u{7}", "c1\u{85}"],
+        ),
+        ("description", &["", "line\nbreak", "nul\u{0}", "del\u{7f}"]),
+    ];
+    for (field, values) in cases {
+        let re = pattern(field);
+        for value in *values {
+            let mut body = json!({"name": "P"});
+            body[*field] = json!(value);
+            let r = app.post("/v1/me/projects", Cred::Jwt(&jwt), &body);
+            assert!(
+                matches!(r.status, 201 | 422),
+                "{field}={value:?}: {}",
+                r.text()
+            );
+            assert_eq!(
+                r.status == 201,
+                re.is_match(value),
+                "{field}={value:?}: the server answers {} {}",
+                r.status,
+                r.text()
+            );
+            if r.status == 201 {
+                let at = r.header("Location").unwrap().to_string();
+                assert_eq!(app.delete(&at, Cred::Jwt(&jwt)).status, 204);
+            }
+        }
+    }
+}
