@@ -156,6 +156,9 @@ fn operation(route: &Route, op: Option<&Op>) -> Value {
             success["description"] = json!(reason(op.status));
             if let Some(answer) = &op.answer {
                 success["content"] = json!({answer.media: {"schema": answer.schema}});
+                for alt in &op.alt {
+                    success["content"][alt.media] = json!({"schema": alt.schema});
+                }
             }
             operation["responses"] = json!({ op.status.to_string(): success });
             for (status, answer) in &op.also {

@@ -26,6 +26,8 @@ pub struct Op {
     pub status: u16,
     /// `None` for a 204.
     pub answer: Option<Content>,
+    /// Other media types the success answer may come as (a CSV download …).
+    pub alt: Vec<Content>,
     /// Components of `#/components/headers` the success answer carries.
     pub headers: Vec<&'static str>,
     /// Other answers besides the main one and the problems (a 304 …).
@@ -45,6 +47,7 @@ fn op(method: &'static str, path: impl Into<String>, summary: impl Into<String>)
         body: None,
         status: 200,
         answer: None,
+        alt: Vec::new(),
         headers: Vec::new(),
         also: Vec::new(),
         errors: Vec::new(),
@@ -80,6 +83,12 @@ impl Op {
     fn no_content(mut self) -> Op {
         self.status = 204;
         self.answer = None;
+        self
+    }
+
+    /// The success answer may also come as `media`.
+    pub(super) fn or_media(mut self, media: &'static str, schema: Value) -> Op {
+        self.alt.push(Content { media, schema });
         self
     }
 

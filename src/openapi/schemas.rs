@@ -71,10 +71,24 @@ pub fn nullable(schema: Value) -> Value {
     }
 }
 
-/// Text read by `Fields`: at least `min` characters that are not white space
-/// (`min` > 0: at least one), at most `max`, no control characters.
-fn string(min: usize, max: usize) -> Value {
-    if min > 0 {
+/// Text of at least `min` characters once trimmed of white space (`min` >
+/// 1), without control characters: from the first character that is not
+/// white space to the last, at least `min`.
+fn trimmed_pattern(min: usize) -> String {
+    let edge = r"[^\s\x00-\x1F\x7F-\x9F]";
+    let any = r"[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]";
+    format!(r"^{any}*{edge}{any}{{{},}}{edge}{any}*$", min - 2)
+}
+
+/// Text read by `Fields`: at least `min` characters once trimmed of white
+/// space (`min` > 0: at least one that is not), at most `max`, no control
+/// characters.
+pub fn string(min: usize, max: usize) -> Value {
+    if min > 1 {
+        json!({"type": "string", "minLength": min, "maxLength": max,
+               "pattern": trimmed_pattern(min),
+               "description": format!("At least {min} characters once trimmed of white space. {TEXT_RULE}")})
+    } else if min == 1 {
         json!({"type": "string", "minLength": min, "maxLength": max,
                "pattern": NOT_BLANK_PATTERN,
                "description": format!("Not only white space. {TEXT_RULE}")})
@@ -84,7 +98,7 @@ fn string(min: usize, max: usize) -> Value {
     }
 }
 
-fn text(max: usize) -> Value {
+pub fn text(max: usize) -> Value {
     string(0, max)
 }
 
@@ -122,7 +136,7 @@ fn web_url() -> Value {
                            \"\" means none. No other scheme, no white space."})
 }
 
-fn email() -> Value {
+pub fn email() -> Value {
     json!({"type": "string", "format": "email", "maxLength": 254})
 }
 

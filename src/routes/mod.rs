@@ -7,7 +7,7 @@ mod admin;
 mod admin_users;
 mod analytics;
 mod api_keys;
-mod ask;
+pub mod ask;
 mod auth;
 mod billing;
 mod blog;

@@ -448,6 +448,16 @@ fn documented_patterns_are_the_real_rules() {
     )
     .unwrap();
     assert!(required.is_match(" Rust ") && !required.is_match("   ") && !required.is_match(""));
+    // a question: at least 3 characters once trimmed
+    let ask = &doc["paths"]["/v1/profiles/{username}/ask"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"]["question"]["pattern"];
+    let ask = Regex::new(ask.as_str().unwrap()).unwrap();
+    for ok in ["abc", " a b ", "what\tnow?"] {
+        assert!(ask.is_match(ok), "{ok:?}");
+    }
+    for bad in ["ab", "  ab  ", "a\u{1}c", "      "] {
+        assert!(!ask.is_match(bad), "{bad:?}");
+    }
 }
 
 /// The documented patterns and the server agree, value by value.

@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use super::{Op, op, page_params, param};
-use crate::openapi::schemas::page_of;
+use crate::openapi::schemas::{email, nullable, page_of, string, text};
+use crate::routes::ask::{MAX_QUESTION, MIN_QUESTION};
 
 fn answer() -> Value {
     json!({"type": "object",
@@ -26,14 +27,20 @@ fn answer() -> Value {
 }
 
 fn question(name: &str) -> Value {
-    json!({"type": "string", "minLength": 3, "maxLength": 500, "description": format!("the {name}")})
+    let mut q = string(MIN_QUESTION, MAX_QUESTION);
+    q["description"] = json!(format!(
+        "the {name}; {}",
+        q["description"].as_str().unwrap_or("")
+    ));
+    q
 }
 
 fn visitor() -> Value {
     json!({"type": ["object", "null"], "additionalProperties": false, "properties": {
-        "name": {"type": ["string", "null"], "maxLength": 100},
-        "company": {"type": ["string", "null"], "maxLength": 200},
-        "email": {"type": ["string", "null"], "format": "email", "maxLength": 254}}})
+        "name": nullable(text(100)),
+        "company": nullable(text(200)),
+        "email": {"anyOf": [email(), {"const": ""}, {"type": "null"}],
+                  "description": "an email address; \"\" or null: none"}}})
 }
 
 fn transcript() -> Value {
@@ -89,7 +96,8 @@ pub fn ops() -> Vec<Op> {
         op("POST", "/v1/profiles/{username}/chat", "Chat about a public résumé")
             .body(json!({"type": "object", "additionalProperties": false, "required": ["message"],
                          "properties": {"message": question("message"),
-                                        "conversation_id": {"type": ["string", "null"], "maxLength": 100},
+                                        "conversation_id": {"type": ["string", "null"], "maxLength": 100,
+                                            "pattern": crate::openapi::schemas::NO_CONTROL_PATTERN},
                                         "visitor": visitor()}}))
             .ok(json!({"type": "object", "required": ["conversation_id", "reply"], "properties": {
                 "conversation_id": {"type": "string", "format": "uuid"}, "reply": answer()}}))
@@ -116,6 +124,8 @@ pub fn ops() -> Vec<Op> {
                       "`csv`: one row per item, with a header row"),
             ])
             .ok(insights())
+            .or_media("text/csv", json!({"type": "string",
+                "description": "one row per item, after the header row kind,question,status,host,count"}))
             .header("Content-Disposition")
             .describe("`format=json` answers the insights document; `format=csv` answers `text/csv` with the header row `kind,question,status,host,count`.")
             .errors(&[403]),
