@@ -245,15 +245,29 @@ pub fn dispatch(app: &App, req: &Request) -> Outcome {
         "HEAD" => "GET",
         m => m,
     };
+    // Where patterns overlap (`/v1/profiles/{username}/{section}` and
+    // `…/{username}/ask`), the one with more literal segments owns the path:
+    // GET …/ask is a 405 that allows POST, not a section named "ask".
+    let mut best = 0;
     let mut allowed = Vec::new();
     let mut found = None;
     for r in ROUTES {
-        if let Some(params) = matches(r.path, path) {
-            if r.method == method {
-                found = Some((r, params));
-                break;
-            }
+        let Some(params) = matches(r.path, path) else {
+            continue;
+        };
+        let literal = r.path.split('/').filter(|s| !s.starts_with('{')).count();
+        if literal < best {
+            continue;
+        }
+        if literal > best {
+            best = literal;
+            allowed.clear();
+            found = None;
+        }
+        if r.method != method {
             allowed.push(r.method);
+        } else if found.is_none() {
+            found = Some((r, params));
         }
     }
     let Some((route, params)) = found else {

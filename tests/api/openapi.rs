@@ -533,3 +533,24 @@ fn the_server_takes_what_the_patterns_take() {
         }
     }
 }
+
+/// Where two patterns match a path, the one with more literal segments owns
+/// it, so the `Allow` of a 405 lists what the document lists for that path.
+#[test]
+fn overlapping_patterns_answer_what_the_document_lists() {
+    let app = spawn_app();
+    let jwt = app.user("ada");
+    let r = app.patch(
+        "/v1/me/profile",
+        Cred::Jwt(&jwt),
+        &json!({"is_public": true}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    for tail in ["ask", "chat"] {
+        let r = app.get(&format!("/v1/profiles/ada/{tail}"), Cred::None);
+        assert_eq!(r.status, 405, "{tail}: {}", r.text());
+        assert_eq!(r.header("Allow"), Some("POST"), "{tail}");
+    }
+    assert_eq!(app.get("/v1/profiles/ada/skills", Cred::None).status, 200);
+    assert_eq!(app.get("/v1/profiles/ada/nonsense", Cred::None).status, 404);
+}
