@@ -446,8 +446,15 @@ fn owner_schemas() -> Value {
             "resume": r("OwnerResume"), "json_resume": r("JsonResume"),
             "api_keys": array_of(r("ApiKey")), "analytics": array_of(r("DailyCounters")),
             "audit_events": array_of(r("AuditEvent")), "grants": array_of(r("Grant")),
-            "transcripts": array_of(json!({"type": "object"})),
-            "insights": json!({"type": "object"})})),
+            "transcripts": array_of(strict(json!({"id": uuid(),
+                "visitor": {"type": ["object", "null"]}, "created_at": timestamp(),
+                "updated_at": timestamp(), "messages": array_of(json!({"type": "object"}))}))),
+            "insights": strict(json!({
+                "asks": array_of(strict(json!({"day": day(), "question": {"type": "string"},
+                    "answer_status": {"type": "string"},
+                    "referrer_host": nullable(json!({"type": "string"}))}))),
+                "referrers": array_of(strict(json!({"day": day(), "source": {"type": "string"},
+                    "host": {"type": "string"}, "count": int()})))}))})),
     })
 }
 

@@ -314,6 +314,12 @@ fn real_answers_match_the_documented_schemas() {
     );
     answer_conforms(&doc, "POST", "/v1/admin/grants/revoke", &r);
     app.get("/v1/profiles/ada", Cred::None);
+    let r = app.post(
+        "/v1/profiles/ada/ask",
+        Cred::None,
+        &json!({"question": "What does Ada do?"}),
+    );
+    answer_conforms(&doc, "POST", "/v1/profiles/{username}/ask", &r);
 
     let native = app.get("/v1/me/resume", Cred::Key(&key));
     answer_conforms(&doc, "GET", "/v1/me/resume", &native);
@@ -337,6 +343,7 @@ fn real_answers_match_the_documented_schemas() {
     let export = export.json();
     assert!(!export["audit_events"].as_array().unwrap().is_empty());
     assert!(export["grants"][0]["revoked_at"].is_string());
+    assert!(!export["insights"]["asks"].as_array().unwrap().is_empty());
 
     let public = app.get("/v1/profiles/ada", Cred::None);
     answer_conforms(&doc, "GET", "/v1/profiles/{username}", &public);
