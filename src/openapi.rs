@@ -100,6 +100,7 @@ fn reason(status: u16) -> &'static str {
         202 => "Accepted",
         204 => "No Content",
         304 => "Not Modified",
+        503 => "Degraded (application/json) or unavailable (a problem)",
         _ => "Success",
     }
 }
@@ -108,11 +109,14 @@ fn operation(route: &Route, op: Option<&Op>) -> Value {
     let (security, access_note) = security(route.access);
     let params = path_params(route.path);
     let limited = route.access != Access::Public || op.is_some_and(|o| o.limited);
-    // a failure (500) can happen anywhere; a busy database or a full pool
-    // (503) wherever the database is read, which is everywhere but here
-    let mut errors: BTreeSet<u16> = BTreeSet::from([500]);
-    if route.path != "/openapi.json" {
-        errors.insert(503);
+    // Any request: the HTTP layer's answers (a body length that reads two
+    // ways: 400; not whole within 10 s: 408; headers past 64 KiB or 100
+    // lines: 431; past the connection limit: 503), a failure (500), a busy
+    // database or a full pool (503).
+    let mut errors: BTreeSet<u16> = BTreeSet::from([400, 408, 431, 500, 503]);
+    // a write on a full disk
+    if route.method != "GET" {
+        errors.insert(507);
     }
     match route.access {
         Access::Jwt | Access::Admin => errors.extend([401, 403]),
@@ -189,7 +193,15 @@ fn operation(route: &Route, op: Option<&Op>) -> Value {
         }
     }
     for status in errors {
-        responses[status.to_string()] = error_ref(status);
+        let key = status.to_string();
+        match responses.get_mut(&key) {
+            // an answer with a form of its own besides the problem
+            Some(answer) => {
+                answer["content"]["application/problem+json"] = components::problem_media();
+                answer["headers"]["Retry-After"] = header_ref("Retry-After");
+            }
+            None => responses[key] = error_ref(status),
+        }
     }
     if !parameters.is_empty() {
         operation["parameters"] = Value::Array(parameters);

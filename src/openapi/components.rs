@@ -7,7 +7,22 @@ use super::schemas;
 
 /// Reusable problem answers: (status, component name, description).
 const PROBLEMS: &[(u16, &str, &str)] = &[
-    (400, "BadRequest", "The body is not JSON (`malformed_json`)"),
+    (
+        400,
+        "BadRequest",
+        "The body is not JSON (`malformed_json`), or the request's body length reads two \
+         ways (`bad_request`, and the connection closes)",
+    ),
+    (
+        408,
+        "RequestTimeout",
+        "The request was not whole within 10 s of its first byte (`request_timeout`)",
+    ),
+    (
+        431,
+        "HeadersTooLarge",
+        "The headers pass 64 KiB or 100 lines (`headers_too_large`)",
+    ),
     (
         401,
         "Unauthorized",
@@ -42,9 +57,16 @@ const PROBLEMS: &[(u16, &str, &str)] = &[
         "An unexpected failure (`internal_error`); nothing internal is shown",
     ),
     (
+        507,
+        "InsufficientStorage",
+        "The server's disk is full (`insufficient_storage`): the change was not saved, \
+         what was saved before is safe; writes resume once there is room",
+    ),
+    (
         503,
         "Unavailable",
-        "Overloaded or busy (`unavailable`): retry after Retry-After seconds",
+        "Overloaded, busy, past the connection limit (`unavailable`) or unable to write its \
+         database (`storage_unavailable`): retry after Retry-After seconds",
     ),
 ];
 
@@ -61,7 +83,7 @@ fn problem_response(status: u16, description: &str) -> Value {
     let headers: &[&str] = match status {
         401 => &["WWW-Authenticate"],
         429 => &["Retry-After", "RateLimit", "RateLimit-Policy"],
-        503 => &["Retry-After"],
+        503 | 507 => &["Retry-After"],
         _ => &[],
     };
     if !headers.is_empty() {
@@ -71,6 +93,12 @@ fn problem_response(status: u16, description: &str) -> Value {
             .collect();
     }
     response
+}
+
+/// The problem content of an answer, for merging into one that also has
+/// another form (the 503 of /health).
+pub fn problem_media() -> Value {
+    problem_content()["application/problem+json"].clone()
 }
 
 pub fn error_ref(status: u16) -> Value {

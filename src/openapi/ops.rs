@@ -165,7 +165,12 @@ fn auth() -> Vec<Op> {
     vec![
         op("GET", "/health", "Liveness: the database answers")
             .ok(r("Health"))
-            .errors(&[503]),
+            .also(503, Some(r("HealthDegraded")))
+            .describe(
+                "200 `ok` when the database answers and takes writes; 503 `degraded` \
+                 (application/json) while writes fail, `ok` again on its own once they work; \
+                 a 503 problem when the database does not answer.",
+            ),
         op("GET", "/openapi.json", "This OpenAPI 3.1 document").ok(r("OpenApi")),
         op("POST", "/v1/auth/register", "Create an account")
             .body(r("RegisterRequest"))

@@ -622,7 +622,14 @@ fn public_schemas() -> Value {
             "headline": nullable(json!({"type": "string"})),
             "location": nullable(json!({"type": "string"})), "open_to_work": boolean(),
             "url": {"type": "string", "description": "the profile's path"}})),
-        "Health": object(json!({"status": {"const": "ok"}, "version": {"type": "string"}})),
+        "Health": strict(json!({"status": {"const": "ok"}, "version": {"type": "string"},
+            "checks": strict(json!({"database": {"const": "ok"}, "writes": {"const": "ok"}}))})),
+        "HealthDegraded": strict(json!({"status": {"const": "degraded"},
+            "version": {"type": "string"},
+            "checks": strict(json!({"database": {"const": "ok"},
+                "writes": {"type": "string",
+                           "enum": ["disk_full", "read_only", "locked", "unavailable", "moved"]}})),
+            "since": timestamp()})),
         "OpenApi": {"type": "object", "description": "this document"},
     })
 }

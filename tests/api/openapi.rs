@@ -355,6 +355,7 @@ fn real_answers_match_the_documented_schemas() {
     let r = app.get("/v1/profiles?q=engineer", Cred::None);
     answer_conforms(&doc, "GET", "/v1/profiles", &r);
 
+    answer_conforms(&doc, "GET", "/health", &app.get("/health", Cred::None));
     for (method, path, real) in [
         ("GET", "/v1/me/account", "/v1/me/account"),
         ("GET", "/v1/me/analytics", "/v1/me/analytics"),
