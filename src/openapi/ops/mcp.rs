@@ -33,6 +33,7 @@ pub fn ops() -> Vec<Op> {
         )
         .body(message())
         .ok(message())
+        .also(202, None)
         .errors(&[403]),
     ]
 }
