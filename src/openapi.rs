@@ -100,6 +100,7 @@ fn reason(status: u16) -> &'static str {
         202 => "Accepted",
         204 => "No Content",
         304 => "Not Modified",
+        404 => "Not Found",
         503 => "Degraded (application/json) or unavailable (a problem)",
         _ => "Success",
     }
@@ -195,11 +196,14 @@ fn operation(route: &Route, op: Option<&Op>) -> Value {
     for status in errors {
         let key = status.to_string();
         match responses.get_mut(&key) {
-            // an answer with a form of its own besides the problem
-            Some(answer) => {
+            // /health's 503: its own form, or a problem when the database
+            // does not answer
+            Some(answer) if status == 503 => {
                 answer["content"]["application/problem+json"] = components::problem_media();
                 answer["headers"]["Retry-After"] = header_ref("Retry-After");
             }
+            // an answer of its own instead of the problem (an HTML 404 page)
+            Some(_) => {}
             None => responses[key] = error_ref(status),
         }
     }

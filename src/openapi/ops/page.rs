@@ -14,14 +14,19 @@ fn html(text: &'static str) -> Option<Content> {
 }
 
 pub fn ops() -> Vec<Op> {
-    vec![
-        Op {
+    let mut page = Op {
             answer: html("An HTML5 document in the owner's theme; no JavaScript"),
             ..op("GET", "/u/{username}", "The public résumé as a themed, printable HTML page; counts a view")
                 .header("ETag")
                 .also(304, None)
                 .describe("Strict Content-Security-Policy, Referrer-Policy no-referrer, strong ETag (If-None-Match answers 304). A private, unknown or disabled profile answers one HTML 404 page (noindex).")
-        },
+    };
+    page.also.push((
+        404,
+        html("One HTML 404 page (noindex), whatever the reason"),
+    ));
+    vec![
+        page,
         op("GET", "/u/{username}/resume.json", "The public résumé as a JSON Resume file to download; counts a view")
             .ok(r("JsonResume"))
             .header("ETag")
