@@ -108,7 +108,13 @@ pub fn spawn_in(dir: Arc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> TestA
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("start restume");
+    start(cmd, dir)
+}
+
+/// Runs `cmd` (a server, or something that starts one, with its stderr
+/// piped) and waits for the server's "listening on" line; the log is kept.
+pub fn start(mut cmd: Command, dir: Arc<TempDir>) -> TestApp {
+    let mut child = cmd.spawn().expect("start the server");
     let stderr = child.stderr.take().unwrap();
     let logs = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = mpsc::channel();

