@@ -944,33 +944,34 @@ pub fn contact(a: &Ask) -> Part {
     let everything = asked.is_empty();
     let want = |c: Channel| everything || asked.contains(&c);
 
-    if want(Channel::Email) {
-        match &f.public_email {
-            Some(e) => {
-                items.push(format!("email {e}"));
-                sources.push(profile_source("public_email", e));
-            }
-            None if !everything => missing.push("public email".to_string()),
-            None => {}
+    // (channel, the public field, its name in sources, said as, missing as)
+    let fields = [
+        (
+            Channel::Email,
+            &f.public_email,
+            "public_email",
+            "email",
+            "public email",
+        ),
+        (Channel::Phone, &f.phone, "phone", "phone", "phone number"),
+        (
+            Channel::Website,
+            &f.website,
+            "website",
+            "website",
+            "website",
+        ),
+    ];
+    for (channel, value, field, said, absent) in fields {
+        if !want(channel) {
+            continue;
         }
-    }
-    if want(Channel::Phone) {
-        match &f.phone {
-            Some(p) => {
-                items.push(format!("phone {p}"));
-                sources.push(profile_source("phone", p));
+        match value {
+            Some(v) => {
+                items.push(format!("{said} {v}"));
+                sources.push(profile_source(field, v));
             }
-            None if !everything => missing.push("phone number".to_string()),
-            None => {}
-        }
-    }
-    if want(Channel::Website) {
-        match &f.website {
-            Some(w) => {
-                items.push(format!("website {w}"));
-                sources.push(profile_source("website", w));
-            }
-            None if !everything => missing.push("website".to_string()),
+            None if !everything => missing.push(absent.to_string()),
             None => {}
         }
     }
