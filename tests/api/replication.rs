@@ -79,7 +79,10 @@ fn children(pid: u32) -> Vec<u32> {
         .collect()
 }
 
+// It measures how far Litestream lags behind the writes, so it runs alone,
+// not beside the whole suite on two cores (where the lag passed 3 s once).
 #[test]
+#[ignore = "timing: run alone, as .ci/run does: cargo test --test api replication -- --ignored"]
 fn a_replica_restored_on_a_new_machine_holds_every_write_acknowledged_before_the_crash() {
     let Some(litestream) = litestream() else {
         skipped(
