@@ -9,16 +9,8 @@ pub fn page() -> String {
     h.raw("<!DOCTYPE html>\n");
     h.el("html", &[("lang", Some("en"))], |h| {
         h.el("head", &[], |h| {
-            h.void("meta", &[("charset", Some("utf-8"))]);
-            h.void(
-                "meta",
-                &[
-                    ("name", Some("viewport")),
-                    ("content", Some("width=device-width, initial-scale=1")),
-                ],
-            );
+            super::page::head_start(h);
             h.void("meta", &[("name", Some("robots")), ("content", Some("noindex"))]);
-            h.void("meta", &[("name", Some("color-scheme")), ("content", Some("light dark"))]);
             h.raw("<title>No such résumé</title>");
             h.void(
                 "link",

@@ -73,21 +73,7 @@ pub fn render(resume: &Value, cx: &Context) -> Page {
     h.raw("<!DOCTYPE html>\n");
     h.el("html", &[("lang", Some("en"))], |h| {
         h.el("head", &[], |h| {
-            h.void("meta", &[("charset", Some("utf-8"))]);
-            h.void(
-                "meta",
-                &[
-                    ("name", Some("viewport")),
-                    ("content", Some("width=device-width, initial-scale=1")),
-                ],
-            );
-            h.void(
-                "meta",
-                &[
-                    ("name", Some("color-scheme")),
-                    ("content", Some("light dark")),
-                ],
-            );
+            head_start(h);
             h.text_el("title", &[], &title);
             h.void(
                 "meta",
@@ -230,6 +216,26 @@ pub fn render(resume: &Value, cx: &Context) -> Page {
 }
 
 /// The header: avatar, name (the one `h1`), headline, location, open to work.
+/// What every page of `/u/…` opens its `<head>` with: the encoding, the
+/// phone-width viewport, and light and dark schemes.
+pub(super) fn head_start(h: &mut Html) {
+    h.void("meta", &[("charset", Some("utf-8"))]);
+    h.void(
+        "meta",
+        &[
+            ("name", Some("viewport")),
+            ("content", Some("width=device-width, initial-scale=1")),
+        ],
+    );
+    h.void(
+        "meta",
+        &[
+            ("name", Some("color-scheme")),
+            ("content", Some("light dark")),
+        ],
+    );
+}
+
 fn masthead(h: &mut Html, name: &str, p: &Value, avatar: Option<&str>) {
     h.el("header", &[("class", Some("masthead"))], |h| {
         if let Some(url) = avatar {
