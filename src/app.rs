@@ -12,12 +12,13 @@ use crate::ask::record::Record;
 use crate::auth::jwt::Jwt;
 use crate::auth::keys::random_base62;
 use crate::auth::password::Hasher;
-use crate::background::Background;
 use crate::config::Config;
-use crate::counters::Counters;
-use crate::db::{self, Pool};
-use crate::limits::Buckets;
-use crate::log;
+use crate::http::log;
+use crate::policy::limits::Buckets;
+use crate::store::background::Background;
+use crate::store::counters::Counters;
+use crate::store::db::{self, Pool};
+use crate::store::health;
 
 pub struct App {
     pub config: Config,
@@ -41,10 +42,10 @@ const FLUSH_EVERY: Duration = Duration::from_secs(1);
 /// Writes what is kept in memory (counters, rate-limit buckets) to the
 /// database.
 /// What is not written stays in memory for the next round. A storage
-/// incident (a full disk …) is logged once by `db::health`, not here every
+/// incident (a full disk …) is logged once by `store::health`, not here every
 /// second; while it lasts, a probe write finds out when it is over.
 fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets, record: &Record) {
-    let quiet = || db::health::current().is_some();
+    let quiet = || health::current().is_some();
     if let Err(e) = counters.flush(pool)
         && !quiet()
     {
@@ -56,7 +57,7 @@ fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets, record: &Record) {
         Err(e) if !quiet() => log::line(&format!("insights not written yet: {e}")),
         Err(_) => {}
     }
-    let now = crate::quota::clock();
+    let now = crate::policy::quota::clock();
     match db::write(pool, |tx| Ok(buckets.write_dirty(tx, now)?)) {
         Ok(written) => buckets.written(&written, now),
         Err(e) if !quiet() => log::line(&format!(
@@ -66,9 +67,9 @@ fn flush(pool: &Pool, counters: &Counters, buckets: &Buckets, record: &Record) {
         Err(_) => {}
     }
     if quiet() {
-        db::health::probe(pool);
+        health::probe(pool);
     }
-    db::health::settle();
+    health::settle();
 }
 
 /// Flushes every second until told to stop.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use crate::limits::Rate;
+use crate::policy::limits::Rate;
 
 pub struct Setting {
     pub name: &'static str,

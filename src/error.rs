@@ -5,7 +5,7 @@
 use rouille::Response;
 use serde_json::{Value, json};
 
-use crate::db::health::Fault;
+use crate::store::health::Fault;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
@@ -174,11 +174,11 @@ impl ApiError {
 impl From<rusqlite::Error> for ApiError {
     /// A full disk, a read-only or vanished file and a lock held by another
     /// program each get their own answer (and one log line per incident,
-    /// `db::health`); anything else is a bug.
+    /// `store::health`); anything else is a bug.
     fn from(e: rusqlite::Error) -> Self {
         match Fault::of(&e) {
             Some(fault) => {
-                crate::db::health::failed(fault, &e.to_string());
+                crate::store::health::failed(fault, &e.to_string());
                 fault.error()
             }
             None => ApiError::internal(format!("sqlite: {e}")),

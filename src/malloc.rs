@@ -49,7 +49,7 @@ fn without_thread_caches() {
     // `exec` returns only when it failed (say, the binary was replaced on
     // disk by an upgrade): then carry on with the caches.
     let e = cmd.args(args).env("GLIBC_TUNABLES", value).exec();
-    crate::log::line(&format!(
+    crate::http::log::line(&format!(
         "running with glibc's per-thread caches on: cannot execute myself again ({e})"
     ));
 }

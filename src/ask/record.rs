@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::params;
 
-use crate::db::Pool;
+use crate::store::db::Pool;
 use crate::time::{date_of, now};
 
 /// Entries waiting to be written, at most (each kind).
@@ -108,7 +108,7 @@ impl Record {
         if asks.is_empty() && hosts.is_empty() {
             return Ok(dropped);
         }
-        let written = crate::db::write(pool, |tx| {
+        let written = crate::store::db::write(pool, |tx| {
             let mut add = tx.prepare_cached(
                 "INSERT INTO ask_log (user_id, day, question, normalised, status, referrer_host)
                  SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",

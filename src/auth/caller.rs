@@ -7,7 +7,7 @@ use rusqlite::OptionalExtension;
 use super::keys;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
-use crate::plans::{PLAN_SQL, Plan};
+use crate::policy::plans::{PLAN_SQL, Plan};
 use crate::time::{date_of, now};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,7 +155,7 @@ fn by_key(app: &App, raw: &str) -> ApiResult<Caller> {
         drop(conn);
         // Bookkeeping: a read with a key goes on when it cannot be kept (a
         // full disk, say); it is tried again on the next request.
-        let _ = crate::db::write(&app.pool, |tx| {
+        let _ = crate::store::db::write(&app.pool, |tx| {
             tx.prepare_cached("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2")?
                 .execute(rusqlite::params![now, id])?;
             Ok(())

@@ -1,5 +1,7 @@
 //! Credentials: passwords, JWTs, API keys, and who is calling.
 
+pub mod accounts;
+pub mod audit;
 pub mod caller;
 pub mod jwt;
 pub mod keys;

@@ -10,10 +10,10 @@ use crate::ask::dates::{self, Span};
 use crate::ask::normalise::normalise;
 use crate::ask::vocabulary::{canon, mentions};
 use crate::ask::{Facts, today};
-use crate::counters::Counter;
 use crate::error::ApiResult;
 use crate::resume::{Resume, presentation, render};
 use crate::routes::Ctx;
+use crate::store::counters::Counter;
 
 /// One public candidate: the public JSON and the facts the ask engine reads.
 pub struct Candidate {

@@ -65,7 +65,7 @@ pub fn admit(app: &App, req: &Request) -> ApiResult<Caller> {
         ));
     };
     let conn = app.pool.get()?;
-    crate::plans::require(&conn, &caller.id, "mcp")?;
+    crate::policy::plans::require(&conn, &caller.id, "mcp")?;
     Ok(caller)
 }
 

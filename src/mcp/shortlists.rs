@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::candidates::{self, Candidate, summary};
 use super::tools::{Args, Out, ToolResult, fail};
-use crate::db;
 use crate::error::ApiResult;
 use crate::routes::Ctx;
+use crate::store::db;
 use crate::time::{now, rfc3339};
 
 /// The most shortlists one recruiter keeps, and candidates on one.

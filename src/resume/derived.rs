@@ -18,9 +18,9 @@ use std::time::Duration;
 use rusqlite::OptionalExtension;
 
 use super::{Resume, render, search};
-use crate::background::Background;
-use crate::db::{self, Pool};
 use crate::error::ApiResult;
+use crate::store::background::Background;
+use crate::store::db::{self, Pool};
 
 /// Résumés brought up to date per write: enough to share one commit and one
 /// index segment, few enough that a request waiting for the write lock
@@ -152,8 +152,8 @@ pub fn spawn_refresher(pool: Pool) -> Result<Background, String> {
         let conn = pool.get().map_err(|e| e.to_string())?;
         let stale = pending(&conn).map_err(|e| e.to_string())?;
         drop(conn);
-        // while writes fail (logged once by `db::health`), nothing to try
-        if stale && crate::db::health::current().is_none() {
+        // while writes fail (logged once by `store::health`), nothing to try
+        if stale && crate::store::health::current().is_none() {
             // background work never holds up a request's write, nor a stop
             catch_up(&pool, || {
                 !pool.writes_waiting() && !stop.load(Ordering::SeqCst)

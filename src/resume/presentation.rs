@@ -6,7 +6,7 @@ use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
 use super::sections::{self, Section};
-use crate::plans::Plan;
+use crate::policy::plans::Plan;
 
 pub struct Theme {
     pub id: &'static str,

@@ -245,6 +245,6 @@ mod tests {
 
     #[test]
     fn the_tokenizer_is_the_index_one() {
-        assert!(crate::db::SCHEMA.contains(&format!("tokenize = '{TOKENIZE}'")));
+        assert!(crate::store::db::SCHEMA.contains(&format!("tokenize = '{TOKENIZE}'")));
     }
 }

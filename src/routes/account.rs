@@ -5,12 +5,12 @@ use serde_json::json;
 
 use super::auth::check_password;
 use super::{Ctx, ok};
-use crate::audit;
-use crate::db;
+use crate::auth::audit;
 use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::plans::plan_of;
+use crate::policy::plans::plan_of;
+use crate::store::db;
 use crate::time::{now, rfc3339};
 use crate::validate::{Fields, Patch};
 
@@ -37,7 +37,7 @@ pub fn account_json(
     Ok(json!({
         "id": id, "username": username, "email": email, "full_name": full_name,
         "is_admin": is_admin, "plan": plan.name(), "plan_expires_on": expires_on,
-        "created_at": rfc3339(created_at), "quota": crate::quota::usage(app, conn, user_id)?,
+        "created_at": rfc3339(created_at), "quota": crate::policy::quota::usage(app, conn, user_id)?,
     }))
 }
 

@@ -4,10 +4,10 @@
 use serde_json::json;
 
 use super::{Ctx, ok};
-use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::grants::{self, Actor};
 use crate::http;
+use crate::policy::grants::{self, Actor};
+use crate::store::db;
 use crate::validate::{Fields, Patch};
 
 fn actor<'a>(ctx: &'a Ctx) -> Actor<'a> {

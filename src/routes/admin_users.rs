@@ -6,12 +6,12 @@ use serde_json::{Value, json};
 
 use super::public::{page, text_filter};
 use super::{Ctx, ok};
-use crate::audit;
-use crate::db;
+use crate::auth::audit;
 use crate::error::{ApiError, ApiResult};
-use crate::grants::user_id_of;
 use crate::http;
-use crate::plans::PLAN_SQL;
+use crate::policy::grants::user_id_of;
+use crate::policy::plans::PLAN_SQL;
+use crate::store::db;
 use crate::time::{date_of, now, rfc3339};
 use crate::validate::Fields;
 
@@ -105,7 +105,7 @@ pub fn list(ctx: &Ctx) -> ApiResult {
     let q = text_filter(ctx, "q")?;
     let plan = ctx.req.get_param("plan").filter(|s| !s.is_empty());
     if let Some(p) = &plan
-        && crate::plans::Plan::parse(p).is_none()
+        && crate::policy::plans::Plan::parse(p).is_none()
     {
         return Err(ApiError::field(
             "plan",
@@ -235,7 +235,7 @@ pub fn patch(ctx: &Ctx) -> ApiResult {
             tx.prepare_cached("UPDATE users SET is_disabled = ?1, updated_at = ?2 WHERE id = ?3")?
                 .execute(params![d, now(), id])?;
             if d {
-                crate::accounts::rotate_stamp(tx, &id)?;
+                crate::auth::accounts::rotate_stamp(tx, &id)?;
             }
             // a disabled user's public résumé disappears; the cache must know
             crate::resume::changed(tx, &id)?;

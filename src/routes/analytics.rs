@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{Ctx, ok};
 use crate::error::{ApiError, ApiResult};
-use crate::plans::plan_of;
+use crate::policy::plans::plan_of;
 use crate::time::{date_of, now};
 
 pub fn get(ctx: &Ctx) -> ApiResult {
@@ -27,7 +27,7 @@ pub fn get(ctx: &Ctx) -> ApiResult {
     let conn = ctx.app.pool.get()?;
     let (plan, _) = plan_of(&conn, user_id)?;
     if days > i64::from(plan.limits().analytics_days) {
-        return Err(crate::plans::required("analytics_history", "pro"));
+        return Err(crate::policy::plans::required("analytics_history", "pro"));
     }
     let today = now();
     let mut items = Vec::with_capacity(days as usize);

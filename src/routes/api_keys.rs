@@ -4,12 +4,12 @@ use rusqlite::params;
 use serde_json::{Value, json};
 
 use super::{Ctx, ok};
-use crate::audit;
+use crate::auth::audit;
 use crate::auth::keys;
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::plans::plan_of;
+use crate::policy::plans::plan_of;
+use crate::store::db;
 use crate::time::{now, parse_rfc3339, rfc3339};
 use crate::validate::{Fields, Patch};
 

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use super::{Ctx, ok};
 use crate::ask::record::referrer_host;
 use crate::ask::{self, Answer, Context, Facts};
-use crate::counters::Counter;
-use crate::db;
 use crate::domain::Email;
 use crate::error::{ApiResult, FieldError};
-use crate::plans::plan_of;
+use crate::policy::plans::plan_of;
+use crate::store::counters::Counter;
+use crate::store::db;
 use crate::time::now;
 use crate::validate::{Fields, Patch};
 

@@ -4,13 +4,13 @@ use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
 use super::Ctx;
-use crate::accounts::{self, NewUser};
-use crate::audit;
 use crate::auth::Via;
-use crate::db;
+use crate::auth::accounts::{self, NewUser};
+use crate::auth::audit;
 use crate::domain::{Email, MAX_EMAIL, MAX_PASSWORD, Password, Username};
 use crate::error::{ApiError, ApiResult};
 use crate::http;
+use crate::store::db;
 use crate::time::rfc3339;
 use crate::validate::Fields;
 

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::{Ctx, ok};
 use crate::error::{ApiError, ApiResult};
-use crate::plans::{Plan, plan_of};
-use crate::quota;
+use crate::policy::plans::{Plan, plan_of};
+use crate::policy::quota;
 
 pub fn usage(ctx: &Ctx) -> ApiResult {
     let conn = ctx.app.pool.get()?;

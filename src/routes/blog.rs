@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use super::public::page;
 use super::{Ctx, ok};
-use crate::audit;
-use crate::db;
+use crate::auth::audit;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http;
+use crate::store::db;
 use crate::time::{now, rfc3339};
 use crate::validate::{Fields, Patch};
 

@@ -1,9 +1,9 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::db::health;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
+use crate::store::health;
 use crate::time::rfc3339;
 
 /// `{status, version, checks}`: 200 `ok` when the database answers and takes

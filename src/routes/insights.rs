@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Ctx, ok};
 use crate::error::{ApiError, ApiResult};
-use crate::plans;
+use crate::policy::plans;
 use crate::time::{date_of, now};
 
 /// Rows of each list, at most.
@@ -32,7 +32,7 @@ fn days(ctx: &Ctx) -> ApiResult<i64> {
 pub fn insights(ctx: &Ctx, user_id: &str, days: i64) -> ApiResult<Value> {
     // what is still buffered is written first, so the owner sees every ask
     if let Err(e) = ctx.app.record.flush(&ctx.app.pool) {
-        crate::log::line(&format!("insights not written yet: {e}"));
+        crate::http::log::line(&format!("insights not written yet: {e}"));
     }
     let conn = ctx.app.pool.get()?;
     let today = now();
@@ -193,7 +193,7 @@ pub fn export(ctx: &Ctx) -> ApiResult {
 /// Everything remembered for insights, for the owner's export.
 pub fn all(ctx: &Ctx, conn: &rusqlite::Connection, user_id: &str) -> ApiResult<Value> {
     if let Err(e) = ctx.app.record.flush(&ctx.app.pool) {
-        crate::log::line(&format!("insights not written yet: {e}"));
+        crate::http::log::line(&format!("insights not written yet: {e}"));
     }
     let asks = conn
         .prepare_cached(

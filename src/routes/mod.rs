@@ -32,8 +32,8 @@ use crate::app::App;
 use crate::auth::{Caller, Via, caller};
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::limits::{Rate, Take};
-use crate::quota;
+use crate::policy::limits::{Rate, Take};
+use crate::policy::quota;
 
 /// Who may call a route (SPEC §2.2).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -6,7 +6,7 @@ use rouille::Response;
 use super::Ctx;
 use super::public::{PUBLIC_CACHE, count_view, if_none_match, rendering};
 use crate::error::{ApiError, ApiResult};
-use crate::plans::plan_of;
+use crate::policy::plans::plan_of;
 use crate::resume::presentation::{self, DEFAULT_THEME};
 use crate::web::{self, assets, not_found, page};
 

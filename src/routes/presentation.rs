@@ -3,11 +3,11 @@
 use serde_json::{Value, json};
 
 use super::{Ctx, ok};
-use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::plans::{plan_of, require};
+use crate::policy::plans::{plan_of, require};
 use crate::resume::presentation::{self, load_layout, load_theme, theme};
 use crate::resume::{self, sections};
+use crate::store::db;
 use crate::validate::Fields;
 
 pub fn themes(ctx: &Ctx) -> ApiResult {

@@ -1,9 +1,9 @@
 //! `/v1/me/profile`: the owner's profile record (SPEC §3.1).
 
 use super::{Ctx, ok};
-use crate::db;
 use crate::error::ApiResult;
 use crate::resume::{self, Profile};
+use crate::store::db;
 use crate::time::now;
 use crate::validate::Fields;
 

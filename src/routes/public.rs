@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::auth::caller;
-use crate::counters::Counter;
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::resume::search::{self, Filters};
 use crate::resume::sections;
 use crate::resume::{derived, presentation, render};
+use crate::store::counters::Counter;
+use crate::store::db;
 
 /// The owner of a public profile, or the 404 an unknown user gets too.
 pub(super) fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<String> {
@@ -53,7 +53,7 @@ pub(super) fn rendering(
         // written since it was last rendered (or the JSON Resume form not
         // rendered yet): render it now
         // known not to take writes now: do not wait for one to fail
-        _ if crate::db::health::current().is_some() => {
+        _ if crate::store::health::current().is_some() => {
             let rendered = derived::render_unkept(&*ctx.app.pool.get()?, &user_id, format)?;
             let (b, e) = rendered.ok_or_else(ApiError::not_found)?;
             Ok((user_id, b, e))
@@ -206,7 +206,7 @@ pub fn search(ctx: &Ctx) -> ApiResult {
     // résumés written a moment ago are indexed before anyone searches
     // A search never depends on a write: if the index cannot be brought up
     // to date (a full disk), it searches what is indexed.
-    if crate::db::health::current().is_none() && derived::pending(&conn)? {
+    if crate::store::health::current().is_none() && derived::pending(&conn)? {
         let _ = derived::catch_up(&ctx.app.pool, || true);
     }
     let (hits, total) = search::search(&conn, &filters)?;

@@ -5,11 +5,11 @@ use rusqlite::params;
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, ok};
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::resume::jsonresume::{self, Import};
 use crate::resume::sections::{self, Section};
 use crate::resume::{self, Profile, Resume};
+use crate::store::db;
 use crate::time::{now, rfc3339};
 
 /// `?format=` : `json` (the default) or `jsonresume`.

@@ -7,11 +7,11 @@ use rusqlite::params;
 use serde_json::Value;
 
 use super::{Ctx, ok};
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::resume::sections::{self, Cells, MAX_ROWS, Row, Section};
 use crate::resume::{self};
+use crate::store::db;
 use crate::time::now;
 use crate::validate::{Fields, Patch};
 

@@ -5,10 +5,10 @@ use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::{Ctx, ok};
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::plans;
+use crate::policy::plans;
+use crate::store::db;
 use crate::time::rfc3339;
 
 fn visitor(name: Option<String>, company: Option<String>, email: Option<String>) -> Value {

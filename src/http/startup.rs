@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::app::App;
-use crate::background::Background;
-use crate::backup::{DbLock, sibling};
 use crate::config::Config;
-use crate::{db, log, server};
+use crate::http::{log, server};
+use crate::store::background::Background;
+use crate::store::backup::{DbLock, sibling};
+use crate::store::db;
 
 const DRAIN: Duration = Duration::from_secs(10);
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);

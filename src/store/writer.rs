@@ -248,7 +248,7 @@ fn noted(e: &rusqlite::Error, what: &str) -> Option<Fault> {
     let fault = Fault::of(e);
     match fault {
         Some(f) => health::failed(f, &e.to_string()),
-        None => crate::log::line(&format!("{what}: {e}")),
+        None => crate::http::log::line(&format!("{what}: {e}")),
     }
     fault
 }

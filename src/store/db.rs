@@ -8,12 +8,10 @@ use std::time::Duration;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 
+use super::{health, writer};
 use crate::error::ApiResult;
 
 pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
-
-pub mod health;
-mod writer;
 
 /// The database: a pool of reading connections, and the one connection every
 /// write goes through (`write`, and `writer.rs` for how).
@@ -40,7 +38,7 @@ impl Pool {
     }
 }
 
-pub const SCHEMA: &str = include_str!("../schema.sql");
+pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Per-connection settings. WAL lets readers run beside the one writer;
 /// a reading connection keeps a 64 KiB page cache: the OS caches the file,
@@ -99,9 +97,9 @@ fn private_files(path: &Path) -> Result<(), String> {
         _ => format!("cannot create {}: {e}", path.display()),
     })?;
     for side in ["", "-wal", "-shm"] {
-        let file = crate::backup::sibling(path, side);
+        let file = crate::store::backup::sibling(path, side);
         match make_private(&file) {
-            Ok(true) => crate::log::line(&format!(
+            Ok(true) => crate::http::log::line(&format!(
                 "{} was readable by others; it is owner-only (0600) now",
                 file.display()
             )),

@@ -1,5 +1,11 @@
-//! Reading requests and writing answers: the JSON body rules of SPEC §1 and
-//! the small response helpers every handler uses.
+//! HTTP plumbing under the routes: binding and serving (`startup`, `server`)
+//! and the access log (`log`); here, reading requests and writing answers:
+//! the JSON body rules of SPEC §1 and the small response helpers every
+//! handler uses.
+
+pub mod log;
+pub mod server;
+pub mod startup;
 
 use std::io::Read;
 use std::net::IpAddr;

@@ -337,7 +337,7 @@ mod tests {
 
     fn db() -> rusqlite::Connection {
         let c = rusqlite::Connection::open_in_memory().unwrap();
-        c.execute_batch(crate::db::SCHEMA).unwrap();
+        c.execute_batch(crate::store::db::SCHEMA).unwrap();
         c
     }
 

@@ -3,15 +3,15 @@
 
 use serde_json::json;
 
-use crate::accounts::{self, NewUser};
-use crate::audit;
+use crate::auth::accounts::{self, NewUser};
+use crate::auth::audit;
 use crate::auth::keys::random_base62;
 use crate::auth::password::Hasher;
 use crate::auth::reset;
 use crate::config::Config;
 use crate::domain::{Email, Username};
 use crate::error::ApiError;
-use crate::grants::{self, OPERATOR};
+use crate::policy::grants::{self, OPERATOR};
 use crate::time::rfc3339;
 
 pub const USAGE: &str = "  restume admin create-user USERNAME EMAIL [--full-name NAME] [--admin]
@@ -68,9 +68,9 @@ pub fn run(config: &Config, args: &[String]) -> Result<String, String> {
     let args: Vec<String> = args.iter().filter(|a| *a != "--admin").cloned().collect();
     let make_admin = flags > 0;
     let (words, opts) = options(&args, &["expires-on", "reason", "full-name"])?;
-    let pool = crate::db::open(&config.db, 2)?;
+    let pool = crate::store::db::open(&config.db, 2)?;
     let write = |f: &(dyn Fn(&rusqlite::Connection) -> crate::error::ApiResult<String> + Sync)| {
-        crate::db::write(&pool, |tx| f(tx)).map_err(problem)
+        crate::store::db::write(&pool, |tx| f(tx)).map_err(problem)
     };
     match words.as_slice() {
         ["promote", username] => write(&|tx| {

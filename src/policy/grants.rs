@@ -6,9 +6,9 @@ use std::net::IpAddr;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
-use crate::audit;
+use crate::auth::audit;
 use crate::error::{ApiError, ApiResult};
-use crate::plans::Plan;
+use crate::policy::plans::Plan;
 use crate::time::{date_of, now, parse_partial_date};
 
 /// Who acts: an admin's user id and IP, or the operator at the shell (`None`).

@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::auth::{Caller, Via};
-use crate::counters::Counter;
 use crate::error::{ApiError, ApiResult};
-use crate::limits::{Rate, Take};
-use crate::plans::{Plan, plan_of};
+use crate::policy::limits::{Rate, Take};
+use crate::policy::plans::{Plan, plan_of};
+use crate::store::counters::Counter;
 use crate::time::{date_of, now};
 
 pub fn clock() -> f64 {

@@ -4,8 +4,11 @@
 
 use std::path::Path;
 
-use crate::backup;
 use crate::config::{self, Raw};
+use crate::store::backup;
+
+pub mod admin;
+pub mod healthcheck;
 
 const USAGE: &str = "restume — your résumé as a REST API
 
@@ -40,7 +43,7 @@ pub fn run(args: &[String]) -> i32 {
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         print!(
             "{USAGE}Admin commands:\n{}\n{}",
-            crate::admin_cli::USAGE,
+            crate::cli::admin::USAGE,
             config::help()
         );
         return 0;
@@ -56,7 +59,7 @@ pub fn run(args: &[String]) -> i32 {
     if command == "admin" {
         let result = raw
             .validate()
-            .and_then(|config| crate::admin_cli::run(&config, &extra));
+            .and_then(|config| crate::cli::admin::run(&config, &extra));
         return match result {
             Ok(message) => {
                 println!("{message}");
@@ -89,7 +92,7 @@ pub fn run(args: &[String]) -> i32 {
         Err(e) => return fail(&e),
     };
     match command {
-        "serve" => match crate::startup::serve(config) {
+        "serve" => match crate::http::startup::serve(config) {
             Ok(()) => 0,
             Err(e) => fail(&e),
         },
@@ -120,7 +123,7 @@ pub fn run(args: &[String]) -> i32 {
             }
             Err(e) => failed(&format!("restore: {e}")),
         },
-        "healthcheck" => match backup::healthcheck(config.bind) {
+        "healthcheck" => match healthcheck::healthcheck(config.bind) {
             Ok(()) => 0,
             Err(e) => failed(&format!("unhealthy: {e}")),
         },

@@ -9,8 +9,8 @@ use rouille::{Request, Response};
 
 use crate::app::App;
 use crate::error::ApiError;
-use crate::log;
-use crate::quota;
+use crate::http::log;
+use crate::policy::quota;
 use crate::routes;
 
 /// The client's `X-Request-Id` when it is short and printable, else a new one.

@@ -138,7 +138,7 @@ mod tests {
     #[test]
     fn plan_sql_and_plan_of_agree() {
         let c = rusqlite::Connection::open_in_memory().unwrap();
-        c.execute_batch(crate::db::SCHEMA).unwrap();
+        c.execute_batch(crate::store::db::SCHEMA).unwrap();
         let today = date_of(now());
         let tomorrow = date_of(now() + 86_400);
         // (user, its grants as (plan, expires_on, revoked), the plan it has)

@@ -115,7 +115,7 @@ pub fn failed(fault: Fault, cause: &str) {
         i.recovered = None;
         return;
     }
-    crate::log::line(&format!(
+    crate::http::log::line(&format!(
         "storage: writes fail ({}: {cause}); reads go on, and writes resume on their own once \
          the database can take them",
         fault.name()
@@ -151,7 +151,7 @@ pub fn settle() {
     if back.elapsed() >= SETTLE
         && let Some(i) = now.take()
     {
-        crate::log::line(&format!(
+        crate::http::log::line(&format!(
             "storage: writes work again (they failed with {} for {:.1} s)",
             i.fault.name(),
             (back - since).as_secs_f64()
@@ -201,8 +201,8 @@ pub fn current() -> Option<(Fault, i64)> {
 /// One small real write (a page of the WAL), so that `/health` turns `ok`
 /// again on its own once the database can take writes, even when nobody
 /// writes. Only run while an incident lasts.
-pub fn probe(pool: &super::Pool) {
-    let _ = super::write(pool, |tx| {
+pub fn probe(pool: &super::db::Pool) {
+    let _ = super::db::write(pool, |tx| {
         tx.prepare_cached(
             "INSERT INTO settings (name, value) VALUES ('health_probe', ?1)
              ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use rusqlite::params;
 
-use crate::db::Pool;
+use crate::store::db::Pool;
 use crate::time::{date_of, now};
 
 #[derive(Debug, Clone, Copy)]
@@ -62,7 +62,7 @@ impl Counters {
             return Ok(0);
         }
         let n = batch.values().map(HashMap::len).sum();
-        let written = crate::db::write(pool, |tx| {
+        let written = crate::store::db::write(pool, |tx| {
             {
                 let mut stmt = tx
                     .prepare_cached(

@@ -9,8 +9,7 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -25,7 +24,6 @@ const STEP_PAUSE: Duration = Duration::from_millis(2);
 /// A backup step only waits on a lock in odd cases (a recovering WAL); give
 /// up rather than hang a cron job forever.
 const STEP_PATIENCE: Duration = Duration::from_secs(30);
-const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// `path` with `suffix` appended to its file name: the names SQLite itself
 /// uses for side files (`restume.db-wal`), and ours (`restume.db.lock`).
@@ -57,7 +55,7 @@ impl DbLock {
                 .truncate(false)
                 .open(&path)
                 .map_err(|e| match e.kind() {
-                    std::io::ErrorKind::ReadOnlyFilesystem => crate::db::read_only(db),
+                    std::io::ErrorKind::ReadOnlyFilesystem => crate::store::db::read_only(db),
                     _ => format!("cannot open {shown}: {e}"),
                 })?;
             match file.try_lock() {
@@ -157,7 +155,8 @@ fn copy_online(db: &Path, tmp: &Path) -> Result<(), String> {
         .map_err(cannot)?;
 
     let cannot_write = |e: rusqlite::Error| format!("cannot write {}: {e}", tmp.display());
-    crate::db::create_private(tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    crate::store::db::create_private(tmp)
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     let mut dst = Connection::open(tmp).map_err(cannot_write)?;
     // Durability of the copy comes from the fsync in `seal`, once, at the end.
     dst.execute_batch("PRAGMA synchronous = OFF")
@@ -308,7 +307,7 @@ fn keep_owner(db: &Path, new: &Path) -> Result<(), String> {
         return Ok(());
     };
     // The owner's, but never readable by others, whatever the old file's mode.
-    crate::db::make_private(new)
+    crate::store::db::make_private(new)
         .map_err(|e| format!("cannot set the mode of {}: {e}", new.display()))?;
     let mine = fs::metadata(new).map_err(|e| e.to_string())?;
     if (mine.uid(), mine.gid()) != (old.uid(), old.gid()) {
@@ -350,59 +349,17 @@ fn set_aside(db: &Path) -> Result<Option<PathBuf>, String> {
             .and_then(|f| f.sync_all())
             .map_err(cannot)?;
     }
-    crate::db::make_private(&kept).map_err(cannot)?;
+    crate::store::db::make_private(&kept).map_err(cannot)?;
     for side in ["-wal", "-journal"] {
         let from = sibling(db, side);
         if from.exists() {
             let to = sibling(&kept, side);
             fs::rename(&from, &to).map_err(cannot)?;
-            crate::db::make_private(&to).map_err(cannot)?;
+            crate::store::db::make_private(&to).map_err(cannot)?;
         }
     }
     remove_if_present(&sibling(db, "-shm"))?;
     Ok(Some(kept))
-}
-
-/// `restume healthcheck`: does the server at `bind` answer `GET /health` with 200?
-pub fn healthcheck(bind: SocketAddr) -> Result<(), String> {
-    if bind.port() == 0 {
-        return Err("--bind has port 0, so there is no fixed address to check".into());
-    }
-    let ip = match bind.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    let addr = SocketAddr::new(ip, bind.port());
-    let failed = |e: std::io::Error| format!("{addr}: {e}");
-    let mut stream = TcpStream::connect_timeout(&addr, HEALTH_TIMEOUT).map_err(failed)?;
-    stream
-        .set_read_timeout(Some(HEALTH_TIMEOUT))
-        .map_err(failed)?;
-    stream
-        .set_write_timeout(Some(HEALTH_TIMEOUT))
-        .map_err(failed)?;
-    write!(
-        stream,
-        "GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(failed)?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 256];
-    while !head.windows(2).any(|w| w == b"\r\n") && head.len() < 4096 {
-        let n = stream.read(&mut buf).map_err(failed)?;
-        if n == 0 {
-            break;
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    let head = String::from_utf8_lossy(&head);
-    let status_line = head.lines().next().unwrap_or("");
-    match status_line.split(' ').nth(1) {
-        Some("200") => Ok(()),
-        Some(code) => Err(format!("{addr}: GET /health answered {code}")),
-        None => Err(format!("{addr}: no HTTP answer")),
-    }
 }
 
 /// A fresh name in the same directory as `target`, so the final rename is

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::log;
+use crate::http::log;
 
 pub struct Background {
     stop: Arc<AtomicBool>,
