@@ -1,6 +1,7 @@
 //! The command line: `restume [serve] [settings]`, `backup`, `restore`,
 //! `healthcheck`, `config`, `openapi`. Raw arguments become a validated
-//! `Config` before anything starts.
+//! `Config` before anything starts. The owner CLI's commands (`login`,
+//! `skills` …) go to `crate::client`, which reads no server settings.
 
 use std::path::Path;
 
@@ -12,7 +13,7 @@ pub mod healthcheck;
 
 const USAGE: &str = "restume — your résumé as a REST API
 
-Usage:
+Server commands (on the machine that keeps the database):
   restume [serve] [settings]         serve the API (the default)
   restume backup DEST [settings]     write a consistent, checked copy of the database
                                      to DEST while a server keeps serving; prints DEST
@@ -29,6 +30,11 @@ Usage:
 ";
 
 pub fn run(args: &[String]) -> i32 {
+    // Client commands first: they touch no database, and files they write
+    // (an export) get the permissions the user's umask asks for.
+    if let Some(command) = args.first().and_then(|c| crate::client::find(c)) {
+        return crate::client::run(command, &args[1..]);
+    }
     // Everything this program writes is the database, a copy of it or a
     // file beside it: none is for other users, whatever the shell's umask.
     // (The database files are also created 0600 explicitly, see `db`.)
@@ -42,8 +48,9 @@ pub fn run(args: &[String]) -> i32 {
     };
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         print!(
-            "{USAGE}Admin commands:\n{}\n{}",
+            "{USAGE}Admin commands:\n{}\n{}{}",
             crate::cli::admin::USAGE,
+            crate::client::usage(),
             config::help()
         );
         return 0;
