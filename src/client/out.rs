@@ -111,13 +111,14 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 
 /// `key: value` lines, the keys aligned; empty values are left out.
 pub fn pairs(rows: &[(&str, String)]) -> String {
-    let width = rows
+    let shown: Vec<&(&str, String)> = rows.iter().filter(|(_, v)| !v.is_empty()).collect();
+    let width = shown
         .iter()
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
     let mut out = String::new();
-    for (k, v) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+    for (k, v) in shown {
         let pad = width - k.chars().count();
         let v = clean(v, false).replace('\n', &format!("\n{}", " ".repeat(width + 2)));
         out.push_str(&format!("{k}:{} {v}\n", " ".repeat(pad)));
