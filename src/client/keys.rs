@@ -4,7 +4,8 @@
 
 use serde_json::json;
 
-use super::fail::{Done, Fail};
+use super::fail::{self, Done, Fail};
+use super::http::Client;
 use super::out;
 use super::sections::resolve;
 use super::session::Ctx;
@@ -96,7 +97,11 @@ pub fn keys(ctx: &mut Ctx) -> Done {
                 .words
                 .get(1)
                 .ok_or_else(|| Fail::usage(ctx.command, "revoke needs the key's ID"))?;
-            let id = resolve(&client, PATH, None, given)?;
+            let id = if given.starts_with("rst_") {
+                by_prefix(&client, given)?
+            } else {
+                resolve(&client, PATH, None, given)?
+            };
             client.call("DELETE", &format!("{PATH}/{id}"), None)?;
             out::say(&format!(
                 "Revoked the key {}: it fails from now on.",
@@ -107,6 +112,31 @@ pub fn keys(ctx: &mut Ctx) -> Done {
         other => Err(Fail::usage(
             ctx.command,
             format!("unknown action '{other}'"),
+        )),
+    }
+}
+
+/// The active key whose prefix (its first 8 characters, as `list` shows)
+/// `given` starts with: a key file's own content names its key.
+fn by_prefix(client: &Client, given: &str) -> Result<String, Fail> {
+    let prefix: String = given.chars().take(8).collect();
+    let keys = client.get(PATH)?;
+    let found: Vec<&str> = keys
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|k| k["prefix"] == prefix.as_str() && k["is_active"] == true)
+        .filter_map(|k| k["id"].as_str())
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.to_string()),
+        [] => Err(Fail::new(
+            fail::NOT_FOUND,
+            format!("no active key has the prefix {prefix}"),
+        )),
+        _ => Err(Fail::usage(
+            "keys",
+            format!("more than one active key has the prefix {prefix}: give its ID"),
         )),
     }
 }

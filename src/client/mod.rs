@@ -150,9 +150,11 @@ Examples:
         about: "API keys for scripts",
         synopsis: "[list | create NAME [--expires-at T] | revoke ID]",
         help: "create prints the new key alone on stdout (shown this once); T is an
-RFC 3339 time. Keys are managed from a password sign-in only.
+RFC 3339 time. revoke takes the key's ID (or its first characters) or its
+prefix (rst_…, as list shows). Keys are managed from a password sign-in only.
 Example:
-  restume keys create ci --expires-at 2027-01-01T00:00:00Z > ci.key",
+  restume keys create ci --expires-at 2027-01-01T00:00:00Z > ci.key
+  restume keys revoke \"$(head -c 8 ci.key)\"",
         opts: &[value("expires-at")],
         run: keys::keys,
     },

@@ -126,12 +126,22 @@ pub fn pairs(rows: &[(&str, String)]) -> String {
     out
 }
 
-/// Every field of a JSON object as `key: value` lines, in the object's order.
-pub fn object(v: &Value) -> String {
-    let rows: Vec<(&str, String)> = v
-        .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.as_str(), cell_full(v))).collect())
-        .unwrap_or_default();
+/// Every field of a JSON object as `key: value` lines: those named in
+/// `first` in that order, then the rest.
+pub fn object(v: &Value, first: &[&str]) -> String {
+    let Some(m) = v.as_object() else {
+        return String::new();
+    };
+    let mut rows: Vec<(&str, String)> = first
+        .iter()
+        .filter_map(|k| m.get_key_value(*k))
+        .map(|(k, v)| (k.as_str(), cell_full(v)))
+        .collect();
+    rows.extend(
+        m.iter()
+            .filter(|(k, _)| !first.contains(&k.as_str()))
+            .map(|(k, v)| (k.as_str(), cell_full(v))),
+    );
     pairs(&rows)
 }
 

@@ -181,10 +181,22 @@ pub fn section(ctx: &mut Ctx) -> Done {
 
 fn row_out(ctx: &Ctx, reply: &super::http::Reply) -> Done {
     if ctx.json {
-        out::raw(reply)
-    } else {
-        out::print(&out::object(&reply.json()?))
+        return out::raw(reply);
     }
+    // the row's own fields in the section's order, bookkeeping last
+    let mut first = vec!["id"];
+    if let Some(section) = table::by_name(ctx.command) {
+        first.extend(section.cols.iter().map(|c| c.name));
+    }
+    first.extend([
+        "headline",
+        "summary",
+        "location",
+        "public_email",
+        "phone",
+        "website",
+    ]);
+    out::print(&out::object(&reply.json()?, &first))
 }
 
 pub fn profile(ctx: &mut Ctx) -> Done {

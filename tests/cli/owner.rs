@@ -122,6 +122,23 @@ fn keys_create_list_revoke() {
     );
     u.cli(&["keys", "revoke", "00000000-0000-4000-8000-000000000000"])
         .fails(3);
+    // by the prefix a key file starts with
+    let second = u
+        .cli(&["keys", "create", "laptop"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    u.cli(&["keys", "revoke", &second[..8]]).ok();
+    let list = u.cli(&["keys", "--json"]).ok().json();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["is_active"] == false),
+        "{list}"
+    );
+    u.cli(&["keys", "revoke", &second[..8]]).fails(3);
     u.cli(&["keys", "create"]).fails(2);
 }
 
