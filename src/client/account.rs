@@ -48,15 +48,18 @@ fn sign_in(ctx: &Ctx, server: &str, username: &str, password: &str) -> Done {
         .as_str()
         .ok_or_else(|| Fail::error("the login answer carries no access_token"))?;
     // The account's own username, in case the person signed in by email.
-    let me = Client::new(server, Auth::Jwt(token.to_string()))?.get("/v1/me/account")?;
+    let me_reply =
+        Client::new(server, Auth::Jwt(token.to_string()))?.call("GET", "/v1/me/account", None)?;
+    let me = me_reply.json()?;
     let username = me["username"].as_str().unwrap_or(username).to_string();
     remember(server, &username, Kind::Jwt, token)?;
     let minutes = answer["expires_in"].as_i64().unwrap_or(0) / 60;
     out::say(&format!(
         "Signed in to {server} as {username} (the session lasts {minutes} minutes and is renewed while you use it)."
     ));
+    // --json gives the account, never the token: it belongs in the file only
     if ctx.json {
-        out::raw(&reply)?;
+        out::raw(&me_reply)?;
     }
     Ok(())
 }

@@ -56,7 +56,6 @@ pub fn ask(label: &str) -> Result<String, Fail> {
 
 /// Asks for a secret on the terminal with echo off.
 pub fn secret(label: &str) -> Result<String, Fail> {
-    eprint!("{label}: ");
     // SAFETY: termios is plain data; tcgetattr fills it or fails.
     let mut t: libc::termios = unsafe { std::mem::zeroed() };
     if unsafe { libc::tcgetattr(0, &mut t) } != 0 {
@@ -76,6 +75,8 @@ pub fn secret(label: &str) -> Result<String, Fail> {
     unsafe {
         libc::tcsetattr(0, libc::TCSANOW, &quiet);
     }
+    // The prompt only once echo is off: keys typed on seeing it stay unseen.
+    eprint!("{label}: ");
     let answer = read_line();
     restore();
     answer

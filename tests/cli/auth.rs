@@ -39,6 +39,15 @@ fn signup_and_login_without_a_terminal_keep_a_private_credential() {
     assert!(out.stderr.contains("as ada"), "{out:?}");
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&file), 0o600);
+    // --json gives the account, never the token
+    let out = ada
+        .run(
+            &["login", "--username", "ada", "--password-stdin", "--json"],
+            PASSWORD,
+        )
+        .ok();
+    assert_eq!(out.json()["username"], "ada");
+    assert!(!out.stdout.contains(&ada.token()) && !out.stdout.contains("access_token"));
     let whoami = ada.cli(&["whoami", "--json"]).ok().json();
     assert_eq!(whoami["username"], "ada");
     assert_eq!(whoami["plan"], "free");

@@ -4,6 +4,7 @@
 
 mod auth;
 mod helpers;
+mod https;
 mod owner;
 mod public;
 mod refresh;
