@@ -145,10 +145,22 @@ pub fn object(v: &Value, first: &[&str]) -> String {
     pairs(&rows)
 }
 
-/// Like `cell`, but long text is kept whole (it is not in a table).
+/// Like `cell`, but long text is kept whole (it is not in a table), and a
+/// list whose items hold commas gets a line per item.
 fn cell_full(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Array(items)
+            if items
+                .iter()
+                .any(|i| i.as_str().is_some_and(|s| s.contains(','))) =>
+        {
+            items
+                .iter()
+                .map(|i| format!("- {}", cell(i)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
         Value::Array(items) if items.iter().any(Value::is_object) => items
             .iter()
             .map(|i| i.to_string())
@@ -233,6 +245,13 @@ mod tests {
         assert_eq!(
             pairs(&[("a", "1".into()), ("long", String::new())]),
             "a: 1\n"
+        );
+        assert_eq!(
+            object(
+                &json!({"kw": ["x", "y"], "hl": ["a, b", "c"], "id": 1}),
+                &["id"]
+            ),
+            "id: 1\nhl: - a, b\n    - c\nkw: x, y\n"
         );
     }
 }

@@ -45,14 +45,15 @@ pub fn resolve(
     key: Option<&str>,
     given: &str,
 ) -> Result<String, Fail> {
-    if given.len() == 36 {
-        return Ok(given.to_string());
-    }
+    // ids are UUIDs: anything else would only be a path of its own in the URL
     if given.is_empty() || !given.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
         return Err(Fail::new(
             fail::NOT_FOUND,
             format!("no row has the id '{given}'"),
         ));
+    }
+    if given.len() == 36 {
+        return Ok(given.to_string());
     }
     let list = client.get(path)?;
     let items = match key {

@@ -106,6 +106,11 @@ fn skills_add_list_set_rm_with_typed_values() {
     assert!(out.stderr.contains("404"), "{out:?}");
     u.cli(&["skills", "show", "ffff"]).fails(3);
     u.cli(&["skills", "rm", "zz"]).fails(3);
+    // an id is never a path of its own
+    let out = u
+        .cli(&["skills", "show", "../../auth/api-keys/0000000000000000"])
+        .fails(3);
+    assert!(!s.log_text().contains("api-keys"), "{out:?}");
 }
 
 #[test]
