@@ -60,6 +60,18 @@ impl Store {
     /// The stored credentials; a missing file is an empty store.
     pub fn load() -> Result<Store, Fail> {
         let path = file()?;
+        // Like ssh with a key file: tokens others can read are made private
+        // again, and the owner is told.
+        if let Ok(meta) = fs::metadata(&path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            eprintln!(
+                "restume: {} was readable by others; it is 0600 again (consider signing in anew)",
+                path.display()
+            );
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600))
+                .map_err(|e| Fail::error(format!("cannot restrict {}: {e}", path.display())))?;
+        }
         match fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 Fail::error(format!(

@@ -39,6 +39,11 @@ fn signup_and_login_without_a_terminal_keep_a_private_credential() {
     assert!(out.stderr.contains("as ada"), "{out:?}");
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&file), 0o600);
+    // a file someone made readable to others is made private again, and said so
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = ada.cli(&["whoami"]).ok();
+    assert!(out.stderr.contains("was readable by others"), "{out:?}");
+    assert_eq!(mode(&file), 0o600);
     // --json gives the account, never the token
     let out = ada
         .run(
