@@ -7,6 +7,7 @@ mod admin;
 mod admin_users;
 mod analytics;
 mod api_keys;
+mod app;
 pub mod ask;
 mod auth;
 mod billing;
@@ -164,6 +165,13 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/u/{username}", Read, page::page),
     route("GET", "/u/{username}/resume.json", Read, page::download),
     route("GET", "/assets/{file}", Public, page::asset),
+    // the dashboard (SPEC §10): one shell for every deep link, its modules by hash
+    route("GET", "/app", Public, app::shell),
+    route("GET", "/app/{view}", Public, app::shell),
+    route("GET", "/app/{view}/{item}", Public, app::shell),
+    route("GET", "/app/{view}/{item}/{name}", Public, app::shell),
+    route("GET", "/app/assets/{hash}/{file}", Public, app::asset),
+    route("GET", "/app/assets/{hash}/views/{file}", Public, app::asset),
 ];
 
 /// What a handler gets: the shared state, the request, the path parameters in

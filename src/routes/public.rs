@@ -86,8 +86,16 @@ pub(super) fn rendering(
 /// Everything else answers `no-store` (`server.rs`).
 pub const PUBLIC_CACHE: &str = "public, max-age=0, s-maxage=5, stale-while-revalidate=3";
 
-/// Counts a view unless the request is the owner's own.
+/// Counts a view unless the request is the owner's own: a credential of the
+/// owner, or the dashboard's preview (a frame of a page of this origin; the
+/// page's CSP lets no other origin frame it, and a browser sets these headers
+/// itself).
 pub(super) fn count_view(ctx: &Ctx, user_id: &str) {
+    if ctx.req.header("Sec-Fetch-Dest") == Some("iframe")
+        && ctx.req.header("Sec-Fetch-Site") == Some("same-origin")
+    {
+        return;
+    }
     let has_credential =
         ctx.req.header("Authorization").is_some() || ctx.req.header("X-API-Key").is_some();
     if has_credential

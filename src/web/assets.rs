@@ -20,6 +20,12 @@ const THEMES: [(&str, &str); 5] = [
 /// How an asset may be cached: its name changes with its content.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
+/// The name part that changes whenever the content does: 16 hex digits of
+/// its SHA-256.
+pub fn content_hash(bytes: &[u8]) -> String {
+    crate::auth::password::hex(&Sha256::digest(bytes)[..8])
+}
+
 pub struct Asset {
     pub theme: &'static str,
     /// `/assets/theme-<id>-<hash>.css`
@@ -34,8 +40,7 @@ fn all() -> &'static [Asset] {
             .iter()
             .map(|(id, own)| {
                 let css = format!("{BASE}\n/* theme: {id} */\n{own}");
-                let digest = Sha256::digest(css.as_bytes());
-                let hash = crate::auth::password::hex(&digest[..8]);
+                let hash = content_hash(css.as_bytes());
                 Asset {
                     theme: id,
                     path: format!("/assets/theme-{id}-{hash}.css"),
