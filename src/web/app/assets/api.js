@@ -57,13 +57,13 @@ export function endSession() {
   clearTimeout(refreshTimer);
 }
 
-// A fresh token a minute before this one ends (or halfway, for short ones).
+// A fresh token a minute before this one ends (halfway, for short ones).
 export function scheduleRefresh() {
   clearTimeout(refreshTimer);
   const s = load();
   if (!s) return;
   const left = s.expires_at - Date.now();
-  const wait = Math.max(0, Math.min(left - 60_000, left / 2));
+  const wait = Math.max(0, left > 120_000 ? left - 60_000 : left / 2);
   refreshTimer = setTimeout(async () => {
     try {
       startSession(await api("POST", "/v1/auth/refresh"));

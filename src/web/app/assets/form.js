@@ -154,6 +154,8 @@ export function form(opts) {
     note);
   el.addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    // a 401 moves to the sign-in screen before the answer comes back here
+    const path = location.pathname;
     const out = {};
     for (const f of opts.fields) {
       const v = readField(f, el);
@@ -170,7 +172,7 @@ export function form(opts) {
       if (msg) say(note, msg, "ok");
     } catch (err) {
       if (err.status === 401) {
-        sessionStorage.setItem(DRAFT, JSON.stringify({ form: opts.id, path: location.pathname, values: out }));
+        sessionStorage.setItem(DRAFT, JSON.stringify({ form: opts.id, path, values: out }));
       }
       const left = err.problem ? showErrors(el, err.problem) : [];
       const extra = left.map((e) => `${e.field}: ${e.message}`).join("; ");

@@ -73,7 +73,7 @@ export async function edit({ params, navigate }) {
     },
   });
   const area = f.querySelector('[name="body_markdown"]');
-  const draw = () => clear(preview).append(render(area.value));
+  const draw = () => clear(preview).append(...render(area.value));
   area.addEventListener("input", draw);
   draw();
   const del = isNew ? null : h("button", { type: "button", class: "danger", onclick: async (ev) => {
