@@ -3,6 +3,7 @@
 //! access rule, body and path imply. Keyed by (method, path pattern); a unit
 //! test checks that this table and `routes::ROUTES` list the same routes.
 
+mod app;
 mod ask;
 mod mcp;
 mod page;
@@ -516,5 +517,6 @@ pub fn all() -> Vec<Op> {
     ops.extend(ask::ops());
     ops.extend(mcp::ops());
     ops.extend(page::ops());
+    ops.extend(app::ops());
     ops
 }

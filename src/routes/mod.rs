@@ -170,6 +170,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/app/{view}", Public, app::shell),
     route("GET", "/app/{view}/{item}", Public, app::shell),
     route("GET", "/app/{view}/{item}/{name}", Public, app::shell),
+    route("GET", "/app/assets/{file}", Public, app::asset),
     route("GET", "/app/assets/{hash}/{file}", Public, app::asset),
     route("GET", "/app/assets/{hash}/views/{file}", Public, app::asset),
 ];

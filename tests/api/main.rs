@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod app;
 mod ask;
 mod auth;
 mod backup;

@@ -22,17 +22,35 @@ const FILES: &[(&str, &str)] = &[
     ("views/auth.js", include_str!("assets/views/auth.js")),
     ("views/home.js", include_str!("assets/views/home.js")),
     ("views/profile.js", include_str!("assets/views/profile.js")),
-    ("views/sections.js", include_str!("assets/views/sections.js")),
+    (
+        "views/sections.js",
+        include_str!("assets/views/sections.js"),
+    ),
     ("views/resume.js", include_str!("assets/views/resume.js")),
     ("views/keys.js", include_str!("assets/views/keys.js")),
-    ("views/appearance.js", include_str!("assets/views/appearance.js")),
-    ("views/analytics.js", include_str!("assets/views/analytics.js")),
-    ("views/insights.js", include_str!("assets/views/insights.js")),
+    (
+        "views/appearance.js",
+        include_str!("assets/views/appearance.js"),
+    ),
+    (
+        "views/analytics.js",
+        include_str!("assets/views/analytics.js"),
+    ),
+    (
+        "views/insights.js",
+        include_str!("assets/views/insights.js"),
+    ),
     ("views/plan.js", include_str!("assets/views/plan.js")),
     ("views/account.js", include_str!("assets/views/account.js")),
     ("views/admin.js", include_str!("assets/views/admin.js")),
-    ("views/admin_users.js", include_str!("assets/views/admin_users.js")),
-    ("views/admin_blog.js", include_str!("assets/views/admin_blog.js")),
+    (
+        "views/admin_users.js",
+        include_str!("assets/views/admin_users.js"),
+    ),
+    (
+        "views/admin_blog.js",
+        include_str!("assets/views/admin_blog.js"),
+    ),
 ];
 
 /// The shell and the hashed folder are the same for the life of the process.
