@@ -100,7 +100,7 @@ def blog(page, server, base, docs, tmpdir):
     shot(page, "blog")
 
 
-def unlocked(owner, base, docs):
+def unlocked(owner, server, base, docs):
     ctx, page, w = owner
     w.expect()
     page.reload()
@@ -110,8 +110,19 @@ def unlocked(owner, base, docs):
     with page.expect_download() as d:
         page.click("button:has-text('Export as CSV')")
     check("insights: the CSV export", open(d.value.path()).read().startswith("kind,"))
+    server.call("POST", "/v1/profiles/ada/chat", {"message": "Where did Richard study?",
+                                                  "visitor": {"name": "Rita Recruiter", "company": "Acme"}})
     goto(page, base, "/app/transcripts")
-    check("after the grant: transcripts open", "conversations" in page.inner_text("main"))
+    check("after the grant: transcripts open", "1 conversations" in page.inner_text("main"), page.inner_text("main"))
+    page.click("main table tbody a")
+    page.wait_for_selector("main .chat")
+    check("transcript: the visitor and the messages", "Rita Recruiter" in page.inner_text("main")
+          and "Where did Richard study?" in page.inner_text("main .chat"))
+    shot(page, "transcript")
+    page.click("button:has-text('Delete this transcript')")
+    page.wait_for_url("**/app/transcripts")
+    page.wait_for_selector("main h1:has-text('Transcripts')")
+    check("transcript: deleted", "0 conversations" in page.inner_text("main"))
     goto(page, base, "/app/analytics")
     page.select_option("#days", "30")
     page.wait_for_function("() => document.querySelector('.chart figcaption')?.textContent.includes('30 days')")
@@ -195,7 +206,7 @@ def admin_scenarios(browser, server, docs, owner, tmpdir):
     check("non-admin: an admin URL explains itself", page.inner_text("main h1") == "Admins only")
     w.done()
     ctx.close()
-    unlocked(owner, base, docs)
+    unlocked(owner, server, base, docs)
     account_end(owner, server, base)
 
 
@@ -246,6 +257,16 @@ def refresh_scenario(browser, short):
     time.sleep(1)
     goto(page, short.base, "/app/profile")
     check("refresh: the dashboard keeps working", page.locator("#profile").count() == 1)
+    # an instance that sells plans: checkout goes to the operator's page; no portal is configured
+    goto(page, short.base, "/app/plan")
+    w.expect(409)
+    page.click("button:has-text('Manage billing')")
+    page.wait_for_selector("main .status.error")
+    check("billing: no portal here, in the server's words", "does not sell plans" in page.inner_text("main .status.error"),
+          page.inner_text("main .status.error"))
+    page.click("button:has-text('Upgrade to Pro')")
+    page.wait_for_url("**/v1/blog?checkout=1")
+    check("billing: checkout opens the operator's address", page.url.endswith("/v1/blog?checkout=1"))
     w.done()
     ctx.close()
     with open(os.path.join(ARTIFACTS, "done"), "w") as f:

@@ -47,7 +47,8 @@ class Server:
         self.proc = subprocess.Popen(
             [binary, "--db", self.db, "--bind", f"127.0.0.1:{port}", "--bcrypt-cost", "4",
              "--limit-public", "10000:1000/s", "--limit-jwt", "10000:1000/s", "--limit-register", "1000:1000/s",
-             "--limit-login-ip", "1000:1000/s", "--limit-login-account", "1000:1000/s", *extra],
+             "--limit-login-ip", "1000:1000/s", "--limit-login-account", "1000:1000/s",
+             *(a.replace("{base}", self.base) for a in extra)],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(ARTIFACTS, f"server-{name}.log"), "w"))
         for _ in range(100):
             try:

@@ -310,6 +310,46 @@ def narrow(browser, server, base):
     ctx.close()
 
 
+def tab_to(page, js_test, limit=40):
+    """Presses Tab until the focused element passes js_test; True when it did."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({js_test}); }}"):
+            return True
+    return False
+
+
+def keyboard_only(browser, server, base):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+    w = Watch(ctx, "keyboard only")
+    page = ctx.new_page()
+    page.goto(base + "/app/signin")
+    page.wait_for_selector("#signin")
+    check("keyboard: Tab reaches the username", tab_to(page, "el.name === 'username'"))
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    check("keyboard: the focused field shows its focus", outline != "none", outline)
+    page.keyboard.type("ada")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("main h1:has-text('Hello')")
+    check("keyboard: Tab reaches Skills in the menu", tab_to(page, "el.getAttribute('href') === '/app/skills'"))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("main h1:has-text('Skills')")
+    check("keyboard: Tab reaches 'Add a skill'", tab_to(page, "el.textContent === 'Add a skill'"))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#add-skills")
+    check("keyboard: the new row's form has the focus",
+          page.evaluate("() => document.activeElement.name") == "name")
+    page.keyboard.type("Go")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#add-skills", state="detached")
+    names = [r["name"] for r in api_rows(server, token_of(page), "skills")]
+    check("keyboard: a skill added by keyboard alone", "Go" in names, names)
+    w.done()
+    ctx.close()
+
+
 def owner_scenarios(browser, server, docs, tmpdir):
     base = server.base
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
@@ -329,4 +369,5 @@ def owner_scenarios(browser, server, docs, tmpdir):
     shot(page, "overview")
     doc_shot(page, docs, "overview")
     narrow(browser, server, base)
+    keyboard_only(browser, server, base)
     return ctx, page, w

@@ -53,7 +53,8 @@ def main():
                 admin_scenarios(browser, server, docs, owner, tmp)
                 if node:
                     axe_scenarios(browser, server, node)
-                short = Server(binary, tmp, "short", "--jwt-ttl", "60")
+                short = Server(binary, tmp, "short", "--jwt-ttl", "60",
+                               "--billing-checkout-url", "{base}/v1/blog?checkout=1")
                 refresh_scenario(browser, short)
             except Exception:
                 # what each open page showed when a step gave up

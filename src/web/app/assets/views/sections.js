@@ -54,7 +54,7 @@ function describe(section, r) {
   const span = [r.start_date, r.end_date].filter(Boolean).join(" – ");
   switch (section) {
     case "skills": return [r.name, [r.level, r.years != null ? `${r.years} years` : null, r.category].filter(Boolean).join(", ")];
-    case "experience": return [`${r.title || "(no title)"} at ${r.company}`, span || (r.start_date ? "" : "")];
+    case "experience": return [`${r.title || "(no title)"} at ${r.company}`, r.start_date && !r.end_date ? `${r.start_date} – now` : span];
     case "education": return [r.institution, [r.study_type, r.area, span].filter(Boolean).join(", ")];
     case "projects": return [r.name, span];
     default: return [r.name, [r.issuer, r.date].filter(Boolean).join(", ")];
@@ -192,6 +192,7 @@ export function view(section) {
     const addButton = h("button", { type: "button", onclick: openAdd }, `Add a ${SINGULAR[section]}`);
     adder.append(addButton);
     draw();
+    if ((sessionStorage.getItem("restume.draft") || "").includes(`"form":"add-${section}"`)) openAdd();
     return h("section", {},
       heading(TITLES[section]),
       h("p", { id: `${section}-hint`, class: "help" }, "Drag a row to reorder it, or focus its ⇅ handle and use the up and down arrow keys."),
