@@ -225,7 +225,7 @@ def appearance_free(page, base, w):
     shot(page, "appearance-free")
 
 
-def views_counted(page, ctx, base):
+def views_counted(page, ctx, base, docs):
     tab = ctx.new_page()
     tab.goto(base + "/u/ada")
     check("public page: opens in another tab", tab.locator("h1").count() == 1)
@@ -238,6 +238,7 @@ def views_counted(page, ctx, base):
     page.uncheck("#as-table")
     page.wait_for_selector(".chart svg rect.bar")
     check("analytics: four charts drawn as SVG", page.locator(".chart svg").count() == 4)
+    doc_shot(page, docs, "analytics")
     page.locator(".chart").first.locator("rect.bar").last.focus()
     check("analytics: a bar's tooltip on focus", "1 views" in page.inner_text(".chart .tip >> nth=0"),
           page.inner_text(".chart .tip >> nth=0"))
@@ -361,7 +362,7 @@ def owner_scenarios(browser, server, docs, tmpdir):
     import_export(page, server, base, tmpdir)
     keys(page, server, base, ctx)
     appearance_free(page, base, w)
-    views_counted(page, ctx, base)
+    views_counted(page, ctx, base, docs)
     pro_explained(page, base, w)
     signed_out_midway(page, base, w)
     deep_links(page, base)

@@ -7,7 +7,8 @@ import { h, uid, say, problemText } from "./dom.js";
 
 const DRAFT = "restume.draft";
 
-// Field types: text (default), email, url, date, textarea, number, checkbox,
+// Field types: text (default), email, url, date (a partial ISO date as
+// text), day (a whole date, the browser's picker), textarea, number, checkbox,
 // select (options), list (one string per line), links (network/username/url rows).
 function control(f, id, value, errId) {
   const common = { id, name: f.name, "aria-describedby": `${errId}${f.help ? ` ${id}-help` : ""}`,
@@ -28,6 +29,8 @@ function control(f, id, value, errId) {
         h("option", { value: v, selected: v === (value ?? "") }, label)));
     case "links":
       return linksEditor(f, id, value || []);
+    case "day":
+      return h("input", { ...common, type: "date", value: value ?? "" });
     default:
       return h("input", { ...common, type: f.type === "date" ? "text" : (f.type || "text"),
         maxlength: f.max, value: value ?? "",

@@ -84,7 +84,7 @@ export async function detail({ params, navigate }) {
       fields: [
         { name: "plan", label: "Plan", type: "select", options: [["pro", "pro"], ["recruiter", "recruiter"]] },
         { name: "reason", label: "Reason", required: true },
-        { name: "expires_on", label: "Until (optional, YYYY-MM-DD)", type: "date", omitEmpty: true },
+        { name: "expires_on", label: "Until (optional)", type: "day", omitEmpty: true, help: "Empty: no end date." },
       ],
       onSubmit: async (v) => {
         const r = await api("POST", "/v1/admin/grants", { username: u.username, ...v });

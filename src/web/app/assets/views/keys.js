@@ -40,7 +40,7 @@ export async function view() {
     busy: "Creating…",
     fields: [
       { name: "name", label: "Name", required: true, max: 100, help: "What the key is for, e.g. my CLI." },
-      { name: "expires_at", label: "Expires on (optional)", type: "date", omitEmpty: true, help: "A future date; empty: never." },
+      { name: "expires_at", label: "Expires on (optional)", type: "day", omitEmpty: true, help: "A future date; empty: never." },
     ],
     onSubmit: async (v) => {
       const body = { name: v.name };
@@ -66,7 +66,6 @@ export async function view() {
       return null;
     },
   });
-  create.querySelector('[name="expires_at"]').setAttribute("type", "date");
   return h("section", {},
     heading("API keys"),
     h("p", {}, "A key reads and writes your résumé from scripts (X-API-Key). Its requests count against your plan's quota."),

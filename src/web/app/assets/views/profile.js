@@ -18,7 +18,10 @@ export async function view() {
       ],
       values: acct,
       onSubmit: async (v) => {
-        await api("PATCH", "/v1/me/account", v);
+        // only what changed: an email change is an audited event of its own
+        const changed = Object.fromEntries(Object.entries(v).filter(([k, x]) => x !== acct[k]));
+        if (!Object.keys(changed).length) return "Nothing changed.";
+        Object.assign(acct, await api("PATCH", "/v1/me/account", changed));
         return "Saved.";
       },
     }),
