@@ -347,6 +347,12 @@ def keyboard_only(browser, server, base):
     page.wait_for_selector("#add-skills", state="detached")
     names = [r["name"] for r in api_rows(server, token_of(page), "skills")]
     check("keyboard: a skill added by keyboard alone", "Go" in names, names)
+    page.click("header button:has-text('Sign out')")
+    page.wait_for_selector("#signin")
+    page.goto(base + "/app/skills")
+    page.wait_for_selector("#signin")
+    check("sign out: this tab no longer has a session", page.evaluate(
+        "() => sessionStorage.getItem('restume.session')") is None)
     w.done()
     ctx.close()
 

@@ -27,11 +27,13 @@ fn asset(path: &'static str, summary: &'static str) -> Op {
             media: "text/javascript",
             schema: json!({"type": "string"}),
         }),
-        ..op("GET", path, summary).describe(
-            "An ES module (text/javascript) or the stylesheet (text/css) under a folder named by \
-             the hash of them all; Cache-Control: public, max-age=31536000, immutable. Another \
-             hash or file answers 404.",
-        )
+        ..op("GET", path, summary)
+            .or_media("text/css", json!({"type": "string"}))
+            .describe(
+                "An ES module (text/javascript) or the stylesheet (text/css) under a folder named \
+                 by the hash of them all; Cache-Control: public, max-age=31536000, immutable. \
+                 Another hash or file answers 404.",
+            )
     }
 }
 

@@ -6,6 +6,8 @@ import { h, heading, clear, table, actionButton, fmtDate, status, say, problemTe
 import { api } from "../api.js";
 import { form } from "../form.js";
 
+const PAGE = 50;
+
 export async function list() {
   const q = new URLSearchParams(location.search);
   const out = h("div", { "aria-live": "polite" });
@@ -27,16 +29,21 @@ export async function list() {
     },
   });
   const load = async (v) => {
-    const params = new URLSearchParams({ ...v, limit: 50 });
+    const { offset: at = "0", ...filters } = v;
+    const offset = Math.max(0, Number(at) || 0);
+    const params = new URLSearchParams({ ...filters, limit: PAGE, offset });
     const r = await api("GET", `/v1/admin/users?${params}`);
-    clear(out).append(h("p", {}, `${r.result_count} of ${r.total} users.`), table("Users", [
+    const page = (o) => `/app/admin/users?${new URLSearchParams({ ...filters, offset: o })}`;
+    clear(out).append(h("p", {}, r.total ? `${r.total} users match; ${offset + 1} to ${offset + r.result_count} shown.` : "No user matches."), table("Users", [
       { label: "Username", value: (u) => h("a", { href: `/app/admin/users/${encodeURIComponent(u.username)}` }, u.username) },
       { label: "Name", value: (u) => u.full_name },
       { label: "Email", value: (u) => u.email },
       { label: "Plan", value: (u) => u.plan },
       { label: "State", value: (u) => [u.is_admin ? "admin" : "", u.is_disabled ? "disabled" : "active"].filter(Boolean).join(", ") },
       { label: "Since", value: (u) => fmtDate(u.created_at) },
-    ], r.items));
+    ], r.items), h("p", { class: "pager" },
+      offset > 0 ? h("a", { href: page(Math.max(0, offset - PAGE)) }, "Previous") : null, " ",
+      offset + r.items.length < r.total ? h("a", { href: page(offset + PAGE) }, "Next") : null));
   };
   await load(Object.fromEntries(q));
   return h("section", {}, heading("Users"), filters, out);
