@@ -357,8 +357,25 @@ def keyboard_only(browser, server, base):
     ctx.close()
 
 
+def watch_canary(browser, base):
+    """The watch would see a violation: an inline script and an eval are refused and reported."""
+    ctx = browser.new_context()
+    w = Watch(ctx, "canary")
+    page = ctx.new_page()
+    page.goto(base + "/app/signin")
+    page.wait_for_selector("#signin")
+    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';
+        document.body.append(s); try { window.setTimeout('window.ran = 2'); } catch (e) {} }""")
+    page.wait_for_timeout(300)
+    check("CSP: an inline script does not run", page.evaluate("() => window.ran") is None)
+    check("CSP: the watch reports the violations", any("CSP violation" in e or "Content Security Policy" in e
+                                                       for e in w.errors), w.errors)
+    ctx.close()
+
+
 def owner_scenarios(browser, server, docs, tmpdir):
     base = server.base
+    watch_canary(browser, base)
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     w = Watch(ctx, "owner")
     page = ctx.new_page()
