@@ -177,9 +177,13 @@ export function form(opts) {
       if (err.status === 401) {
         sessionStorage.setItem(DRAFT, JSON.stringify({ form: opts.id, path, values: out }));
       }
+      const all = (err.problem && err.problem.errors) || [];
       const left = err.problem ? showErrors(el, err.problem) : [];
+      const placed = all.length - left.length;
       const extra = left.map((e) => `${e.field}: ${e.message}`).join("; ");
-      say(note, problemText(err) + (extra ? ` — ${extra}` : ""), "error");
+      say(note, problemText(err)
+        + (placed ? ` — ${placed === 1 ? "one field to fix, marked" : `${placed} fields to fix, marked`} above` : "")
+        + (extra ? `; ${extra}` : ""), "error");
     } finally {
       button.disabled = false;
       el.removeAttribute("aria-busy");

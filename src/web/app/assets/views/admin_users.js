@@ -83,6 +83,11 @@ export async function detail({ params, navigate }) {
       { label: "State", value: (g) => (g.revoked_at ? `revoked ${fmtDate(g.revoked_at)}: ${g.revoke_reason || ""}` : g.active ? "active" : "ended") },
       { label: "", value: (g) => (g.active ? revokeForm(g, again) : "") },
     ], grants),
+    d.subscriptions.length ? table("Subscriptions", [
+      { label: "Plan", value: (x) => x.plan ?? "" },
+      { label: "State", value: (x) => x.status ?? "" },
+      { label: "Details", value: (x) => JSON.stringify(x) },
+    ], d.subscriptions) : null,
     h("h3", {}, "Give a plan"),
     form({
       id: "grant",

@@ -5,8 +5,9 @@ import { h, heading, status, say, problemText, clear } from "../dom.js";
 import { api } from "../api.js";
 
 export async function view({ claims }) {
-  const [themes, current, layout, acct] = await Promise.all([
+  const [themes, current, layout, acct, profile] = await Promise.all([
     api("GET", "/v1/me/themes"), api("GET", "/v1/me/theme"), api("GET", "/v1/me/layout"), api("GET", "/v1/me/account"),
+    api("GET", "/v1/me/profile"),
   ]);
   const frame = h("iframe", { title: "Preview of your public page", class: "preview", src: `/u/${claims.username}` });
   let version = 0;
@@ -75,6 +76,8 @@ export async function view({ claims }) {
             h("a", { href: "/app/plan" }, "How to get Pro")),
           rows, save, layoutNote)),
       h("div", { class: "preview-wrap" }, h("h2", {}, "Preview"),
+        profile.is_public ? null : h("p", { class: "gate" }, "Your profile is private: visitors, and this preview, get the page's 404. ",
+          h("a", { href: "/app/profile" }, "Make it public in the profile")),
         h("p", {}, h("a", { href: `/u/${claims.username}`, target: "_blank", rel: "noopener" }, "Open the public page in a new tab")),
         frame)));
 }

@@ -2,7 +2,7 @@
 // with their CSV/JSON export, and the visitors' chat transcripts. Both are
 // Pro features: on another plan the screen says so instead of breaking.
 
-import { h, heading, table, fmtDate, actionButton, problemText } from "../dom.js";
+import { h, heading, table, fmtDate, actionButton } from "../dom.js";
 import { api, download } from "../api.js";
 
 function gate(err, what) {
@@ -39,7 +39,7 @@ export async function view() {
       refs(ins.referrers.asks || [])));
 }
 
-export async function transcripts({ params }) {
+export async function transcripts() {
   let page;
   const offset = Number(new URLSearchParams(location.search).get("offset")) || 0;
   try {
@@ -47,7 +47,6 @@ export async function transcripts({ params }) {
   } catch (err) {
     return h("section", {}, heading("Transcripts"), gate(err, "Transcripts"));
   }
-  void params;
   const visitor = (v) => (v ? [v.name, v.company, v.email].filter(Boolean).join(", ") : "anonymous");
   return h("section", {},
     heading("Transcripts"),
