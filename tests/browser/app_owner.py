@@ -291,6 +291,8 @@ def deep_links(page, base):
     page.wait_for_selector("main h1:has-text('Projects')")
     goto(page, base, "/app/no-such-screen")
     check("an unknown screen says so", page.inner_text("main h1") == "Not found")
+    goto(page, base, "/app/transcripts/%E0%A4%A")
+    check("a malformed address says so too", page.inner_text("main h1") == "Not found")
 
 
 def narrow(browser, server, base):

@@ -56,6 +56,14 @@ const NAV = [
 const ADMIN_NAV = ["Admin", [["/app/admin", "KPIs"], ["/app/admin/users", "Users"],
   ["/app/admin/search-index", "Search index"], ["/app/admin/blog", "Blog"]]];
 
+function decode(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null; // a malformed escape names no screen
+  }
+}
+
 function match(path) {
   const got = path.replace(/\/+$/, "") || "/app";
   for (const [pattern, title, view, opts] of ROUTES) {
@@ -63,9 +71,12 @@ function match(path) {
     const parts = got.split("/");
     if (want.length !== parts.length) continue;
     const params = {};
-    if (want.every((w, i) => (w.startsWith(":") ? (params[w.slice(1)] = decodeURIComponent(parts[i])) : w === parts[i]))) {
-      return { title, view, opts: opts || {}, params };
-    }
+    const fits = want.every((w, i) => {
+      if (!w.startsWith(":")) return w === parts[i];
+      params[w.slice(1)] = decode(parts[i]);
+      return Boolean(params[w.slice(1)]);
+    });
+    if (fits) return { title, view, opts: opts || {}, params };
   }
   return null;
 }
