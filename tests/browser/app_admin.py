@@ -96,6 +96,21 @@ def blog(page, server, base, docs, tmpdir):
     page.wait_for_selector("main .status.ok:has-text('Imported')")
     _, posts = server.call("GET", "/v1/blog")
     check("blog: an imported post is published", "imported-notes" in [p["slug"] for p in posts["items"]], posts)
+    # a draft: listed for admins, not on /v1/blog; then deleted after a second press
+    goto(page, base, "/app/admin/blog/new")
+    fill(page, "#post-new", {"title": "Scratch", "slug": "scratch", "body_markdown": "draft"})
+    page.click("#post-new button[type=submit]")
+    page.wait_for_url("**/app/admin/blog/scratch")
+    page.wait_for_selector("main h1:has-text('Edit')")
+    _, posts = server.call("GET", "/v1/blog")
+    check("blog: a draft is not published", "scratch" not in [p["slug"] for p in posts["items"]], posts)
+    page.click("button:has-text('Delete the post')")
+    page.click("button:has-text('Really delete')")
+    page.wait_for_url("**/app/admin/blog")
+    page.wait_for_selector("main h1:has-text('Blog posts')")
+    _, admin_posts = server.call("GET", "/v1/admin/blog/posts", token=token_of(page))
+    check("blog: the draft is deleted", "scratch" not in [p["slug"] for p in admin_posts["items"]]
+          and "Scratch" not in page.inner_text("main table"), admin_posts)
     shot(page, "blog")
 
 

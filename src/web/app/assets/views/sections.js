@@ -76,13 +76,20 @@ export function view(section) {
     const list = h("ol", { class: "rows", "aria-label": TITLES[section] });
     const adder = h("div", {});
 
+    // A reorder on screen while a reload is on its way wins: the reload's
+    // answer was read before the reorder's writes and is dropped.
+    let version = 0;
     const refresh = async (focusId) => {
-      rows = await api("GET", path);
+      const asked = version;
+      const fresh = await api("GET", path);
+      if (asked !== version) return;
+      rows = fresh;
       draw(focusId);
     };
 
     // Saves the order on screen: every row whose position changed.
     const saveOrder = async (order, focusId) => {
+      version += 1;
       rows = order;
       draw(focusId);
       say(note, "Saving the order…");
@@ -180,9 +187,9 @@ export function view(section) {
         fields: FIELDS[section],
         onSubmit: async (v) => {
           await api("POST", path, v);
-          clear(adder).append(addButton);
           await refresh();
-          say(note, `Added.`, "ok");
+          clear(adder).append(addButton);
+          say(note, "Added.", "ok");
         },
         cancel: h("button", { type: "button", class: "secondary", onclick: () => { clear(adder).append(addButton); addButton.focus(); } }, "Cancel"),
       });
