@@ -257,10 +257,12 @@ def axe_scenarios(browser, server, node):
             check(f"axe {scheme} {width}px {path}: no serious or critical violation", not bad, bad[:4])
         page.click("header button.link:has-text('Sign out')")
         page.wait_for_selector("#signin")
-        page.add_script_tag(path=axe)
-        found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
-            .violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)""")
-        check(f"axe {scheme} {width}px /app/signin: no serious or critical violation", not found, found)
+        for path in ("/app/signin", "/app/signup", "/app/reset"):
+            goto(page, base, path)
+            page.add_script_tag(path=axe)
+            found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+                .violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)""")
+            check(f"axe {scheme} {width}px {path}: no serious or critical violation", not found, found)
         ctx.close()
 
 

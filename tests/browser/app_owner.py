@@ -276,6 +276,17 @@ def signed_out_midway(page, base, w):
     check("401: what was typed is kept", page.input_value("#profile [name=headline]") == "Draft headline")
     page.click("#profile button[type=submit]")
     page.wait_for_selector("#profile .status.ok")
+    # a 401 in the middle of a password change keeps no password
+    goto(page, base, "/app/account")
+    fill(page, "#password", {"current_password": PASSWORD, "new_password": "typed but never kept"})
+    page.evaluate("""() => sessionStorage.setItem('restume.session',
+        JSON.stringify({token: 'e30.e30.x', expires_at: Date.now() + 3600e3}))""")
+    page.click("#password button[type=submit]")
+    page.wait_for_selector("#signin")
+    stored = page.evaluate("() => JSON.stringify(Object.entries(sessionStorage))")
+    check("401: no password is kept for after the sign-in", PASSWORD not in stored and "never kept" not in stored, stored)
+    sign_in(page, base, "ada")
+    check("401: back at the account screen", page.url.endswith("/app/account"), page.url)
 
 
 def deep_links(page, base):
@@ -333,6 +344,17 @@ def keyboard_only(browser, server, base):
     check("keyboard: the focused field shows its focus", outline != "none", outline)
     page.keyboard.type("ada")
     page.keyboard.press("Tab")
+    page.keyboard.type("not the password")
+    w.expect(401)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#signin .status.error")
+    check("sign-in: a wrong password shows the server's message",
+          "Wrong username or password" in page.inner_text("#signin .status.error"), page.inner_text("#signin"))
+    check("sign-in: still on the sign-in screen", page.url.endswith("/app/signin"))
+    check("sign-in: the refused password is kept nowhere", "not the password" not in page.evaluate(
+        "() => JSON.stringify(Object.entries(sessionStorage))"))
+    page.fill("#signin [name=password]", "")
+    page.focus("#signin [name=password]")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("main h1:has-text('Hello')")

@@ -174,8 +174,11 @@ export function form(opts) {
       const msg = await opts.onSubmit(out);
       if (msg) say(note, msg, "ok");
     } catch (err) {
-      if (err.status === 401) {
-        sessionStorage.setItem(DRAFT, JSON.stringify({ form: opts.id, path, values: out }));
+      if (err.status === 401 && !opts.noDraft) {
+        // what was typed comes back after the sign-in; a password never is kept
+        const kept = Object.fromEntries(opts.fields.filter((f) => f.type !== "password" && f.name in out)
+          .map((f) => [f.name, out[f.name]]));
+        sessionStorage.setItem(DRAFT, JSON.stringify({ form: opts.id, path, values: kept }));
       }
       const all = (err.problem && err.problem.errors) || [];
       const left = err.problem ? showErrors(el, err.problem) : [];

@@ -13,7 +13,7 @@ export async function signin({ after }) {
     heading("Sign in"),
     interrupted ? h("p", { class: "status" }, "Sign in to go on where you were.") : null,
     form({
-      id: "signin",
+      id: "signin", noDraft: true,
       submit: "Sign in",
       busy: "Signing in…",
       fields: [
@@ -33,7 +33,7 @@ export async function signup({ after }) {
   return h("section", { class: "narrow" },
     heading("Create your account"),
     form({
-      id: "signup",
+      id: "signup", noDraft: true,
       submit: "Sign up",
       busy: "Creating the account…",
       fields: [
@@ -57,7 +57,7 @@ export async function reset({ navigate }) {
     heading("Set a new password"),
     h("p", {}, "An administrator can give you a one-time token, valid for an hour."),
     form({
-      id: "reset",
+      id: "reset", noDraft: true,
       submit: "Set the password",
       fields: [
         { name: "token", label: "Reset token", required: true },
