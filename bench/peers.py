@@ -168,7 +168,6 @@ class StaticNginx:
         with open(os.path.join(d, "nginx.conf"), "w") as f:
             f.write(f"""daemon off;
 worker_processes auto;
-worker_rlimit_nofile 65536;
 pid {d}/nginx.pid;
 error_log {d}/error.log;
 events {{ worker_connections 4096; }}
@@ -240,7 +239,7 @@ def rss_kb(pids, field="VmRSS"):
 
 
 def run(name, server, cmd, sample_rss=False):
-    peak = [0]
+    peak = [0, 0, 0]  # VmRSS, and its RssAnon and RssFile parts, at the peak
     stop = threading.Event()
     th = None
     if sample_rss:
@@ -248,7 +247,9 @@ def run(name, server, cmd, sample_rss=False):
 
         def sampler():
             while not stop.is_set():
-                peak[0] = max(peak[0], rss_kb(pids))
+                v = rss_kb(pids)
+                if v > peak[0]:
+                    peak[:] = [v, rss_kb(pids, "RssAnon"), rss_kb(pids, "RssFile")]
                 stop.wait(0.2)
 
         th = threading.Thread(target=sampler, daemon=True)
@@ -260,7 +261,7 @@ def run(name, server, cmd, sample_rss=False):
         if th:
             th.join()
     if sample_rss:
-        res["rss_max_kb"] = peak[0]
+        res["rss_max_kb"], res["rss_anon_kb"], res["rss_file_kb"] = peak
         res["vmhwm_kb"] = rss_kb(pids_of(server), "VmHWM")
     B.progress(f"  {name}: {B.fmt_rps(res['rps'])} req/s, p50 {B.fmt_ms(res['p50'])}, "
                f"p99 {B.fmt_ms(res['p99'])}, errors {B.fmt_errors(res)}"
@@ -461,8 +462,16 @@ def main():
                       B.WARMUP)
 
         interleave(R, "reads", "1 reads", lambda r: reads(targets), by_name)
+        # /health through the same random-path script as the reads (a list
+        # of one path), so the load generator costs the servers' two cores
+        # as much as in the reads
+        for n, t in targets.items():
+            t["health_names"] = os.path.join(B.TMP, f"health-{n}.txt")
+            with open(t["health_names"], "w") as f:
+                f.write(t["health"].lstrip("/") + "\n")
         interleave(R, "health", "2 health",
-                   lambda r: {n: B.wrk_cmd(t["base"] + t["health"], B.SECONDS)
+                   lambda r: {n: B.wrk_cmd(t["base"], B.SECONDS, script="public.lua",
+                                           script_args=[t["health_names"], "/"])
                               for n, t in targets.items()}, by_name)
         interleave(R, "big", f"4 reads@{B.BIG_CONNS}",
                    lambda r: reads(targets, B.BIG_CONNS), by_name, sample_rss=True)
@@ -540,9 +549,12 @@ def report(R):
             ratio = "" if n == "RESTume" else B.ratio(rest, rps)
             rss = ""
             if key == "big":
-                peak = max(x.get("rss_max_kb") or 0 for x in runs)
+                top = max(runs, key=lambda x: x.get("rss_max_kb") or 0)
+                peak = top.get("rss_max_kb") or 0
                 hwm = max(x.get("vmhwm_kb") or 0 for x in runs)
-                rss = f"{peak * 1024 / MB:.1f} MB (VmHWM {hwm * 1024 / MB:.1f})"
+                rss = (f"{peak * 1024 / MB:.1f} MB (anon {(top.get('rss_anon_kb') or 0) * 1024 / MB:.1f}"
+                       f", file {(top.get('rss_file_kb') or 0) * 1024 / MB:.1f}; "
+                       f"VmHWM {hwm * 1024 / MB:.1f})")
                 summary.setdefault("rss", {})[n] = peak * 1024 / MB
             rows.append([labels[key] if first else "", n, B.fmt_rps(rps), spread,
                          B.fmt_ms(med(runs, "p50")), B.fmt_ms(med(runs, "p99")), str(errors),
