@@ -25,6 +25,11 @@ struct Counts([i64; 4]);
 /// repeat visit allocates nothing.
 type Pending = HashMap<String, HashMap<String, Counts>>;
 
+thread_local! {
+    /// (day number since 1970, its date) for `add`.
+    static TODAY: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+}
+
 #[derive(Default)]
 pub struct Counters {
     pending: Mutex<Pending>,
@@ -32,17 +37,25 @@ pub struct Counters {
 
 impl Counters {
     pub fn add(&self, user_id: &str, what: Counter) {
-        let day = date_of(now());
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        let users = match pending.get_mut(&day) {
-            Some(users) => users,
-            None => pending.entry(day).or_default(),
-        };
-        let counts = match users.get_mut(user_id) {
-            Some(c) => c,
-            None => users.entry(user_id.to_string()).or_default(),
-        };
-        counts.0[what as usize] += 1;
+        TODAY.with(|today| {
+            // the date is formatted once a day per thread, not on every count
+            let secs = now();
+            let mut today = today.borrow_mut();
+            if today.0 != secs.div_euclid(86_400) {
+                *today = (secs.div_euclid(86_400), date_of(secs));
+            }
+            let day = &today.1;
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            let users = match pending.get_mut(day) {
+                Some(users) => users,
+                None => pending.entry(day.clone()).or_default(),
+            };
+            let counts = match users.get_mut(user_id) {
+                Some(c) => c,
+                None => users.entry(user_id.to_string()).or_default(),
+            };
+            counts.0[what as usize] += 1;
+        })
     }
 
     /// Counts not yet written, for a user and day (so reads can add them).
