@@ -384,6 +384,21 @@ def check_pocketbase(pb, users, skill_2xx):
             "ok": total >= skill_2xx and not missing}
 
 
+def settled_count(count, timeout=60.0):
+    """`count()` once it stops moving: a write wrk gave up on (it stops at
+    its duration, answered or not) may still be taken by the server after."""
+    last = count()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = count()
+        if now == last:
+            return now
+        B.progress(f"  the server is still taking writes: {now - last} more in 1 s")
+        last = now
+    return last
+
+
 def checked(check, *args):
     """A check that could not finish fails, and the table is still printed."""
     try:
@@ -519,8 +534,9 @@ def main():
         s.reset_log()
         interleave(R, "post", "3b skill writes",
                    lambda r: writes(writers, "post", f"{run_tag}r{r}"), by_name)
-        created = sum(n for (m, p, st), n in s.statuses().items()
-                      if m == "POST" and p == "/v1/me/skills" and st == 201)
+        created = settled_count(lambda: sum(
+            n for (m, p, st), n in s.statuses().items()
+            if m == "POST" and p == "/v1/me/skills" and st == 201))
         pb_2xx = sum(x["requests"] - x["non2xx"] for x in R["post"]["PocketBase"])
         B.progress("checking that every write shows in the next public read")
         R["visible"] = {"RESTume": checked(check_restume, s, tokens, W, created),
