@@ -39,9 +39,34 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// nginx running the shipped recipe in front of `upstream`, as a `TestApp`
-/// whose requests all go through the proxy.
-fn front(nginx: &std::path::Path, upstream: SocketAddr) -> TestApp {
+/// nginx in front of a server: a `TestApp` whose requests all go through the
+/// proxy. Dropped, it asks the master to stop (SIGQUIT), because a killed
+/// master leaves its worker and cache manager running.
+struct Front(TestApp);
+
+impl std::ops::Deref for Front {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.0
+    }
+}
+
+impl Drop for Front {
+    fn drop(&mut self) {
+        let pid = self.0.child.id().to_string();
+        let _ = Command::new("kill").args(["-QUIT", &pid]).status();
+        let asked = Instant::now();
+        while asked.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// nginx running the shipped recipe in front of `upstream`.
+fn front(nginx: &std::path::Path, upstream: SocketAddr) -> Front {
     let dir = Arc::new(TempDir::new());
     let port = free_port();
     let recipe = include_str!("../../deploy/nginx/restume.conf")
@@ -86,12 +111,12 @@ fn front(nginx: &std::path::Path, upstream: SocketAddr) -> TestApp {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    TestApp {
+    Front(TestApp {
         addr,
         child,
         dir,
         logs: Arc::new(Mutex::new(Vec::new())),
-    }
+    })
 }
 
 fn cache_status(r: &Resp) -> String {
