@@ -221,6 +221,23 @@ CREATE TABLE IF NOT EXISTS public_renders (
     jsonresume_etag TEXT
 ) STRICT;
 
+-- The public page (/u/{username}) as last rendered (src/web/stored.rs),
+-- without the origin a request names: `html` is the page with the origin cut
+-- out at the byte offsets `cuts` (comma-separated). A view serves it only
+-- while it was made from the current public JSON (`json_etag`), in the theme
+-- the owner has today, on this day (`day`, days since 1970-01-01); `etag` is
+-- the hash of html and cuts that a view's ETag is made from.
+CREATE TABLE IF NOT EXISTS public_pages (
+    user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    json_etag  TEXT NOT NULL,
+    theme      TEXT NOT NULL,
+    day        INTEGER NOT NULL,
+    html       TEXT NOT NULL,
+    cuts       TEXT NOT NULL,
+    etag       TEXT NOT NULL,
+    img_origin TEXT
+) STRICT;
+
 -- Résumés written since their search-index row and public rendering were
 -- last brought up to date (src/resume/derived.rs).
 CREATE TABLE IF NOT EXISTS stale_resumes (

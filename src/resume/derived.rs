@@ -1,5 +1,6 @@
-//! What is derived from a résumé, its search-index row and its public
-//! rendering, is brought up to date after a write rather than inside it.
+//! What is derived from a résumé, its search-index row, its public
+//! rendering and its public page, is brought up to date after a write rather
+//! than inside it.
 //!
 //! A write only marks the résumé stale (`mark`): one row in
 //! `stale_resumes`. Then, whichever comes first:
@@ -21,6 +22,7 @@ use super::{Resume, render, search};
 use crate::error::ApiResult;
 use crate::store::background::Background;
 use crate::store::db::{self, Pool};
+use crate::web::stored;
 
 /// Résumés brought up to date per write: enough to share one commit and one
 /// index segment, few enough that a request waiting for the write lock
@@ -60,11 +62,14 @@ pub fn mark_stale(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Resul
     Ok(())
 }
 
-/// Brings one résumé's index row and rendering up to date. Returns it.
+/// Brings one résumé's index row, rendering and page up to date. Returns it.
 pub fn refresh(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<Resume> {
     let resume = Resume::load(conn, user_id)?;
     search::refresh(conn, &resume)?;
-    render::store(conn, &resume, resume.disabled)?;
+    match render::store(conn, &resume, resume.disabled)? {
+        Some((public, tag)) => stored::refresh(conn, user_id, &public, &tag)?,
+        None => stored::forget(conn, user_id)?,
+    }
     conn.prepare_cached("DELETE FROM stale_resumes WHERE user_id = ?1")?
         .execute([user_id])?;
     Ok(resume)

@@ -45,22 +45,29 @@ pub fn etag(body: &str) -> String {
 /// public or the account is disabled. The JSON Resume form, read far less
 /// often, is left to render on its next read (`jsonresume`), which keeps
 /// writes cheaper.
-pub fn store(conn: &rusqlite::Connection, r: &Resume, disabled: bool) -> rusqlite::Result<()> {
+/// Returns the public JSON and its ETag, `None` when it was removed.
+pub fn store(
+    conn: &rusqlite::Connection,
+    r: &Resume,
+    disabled: bool,
+) -> rusqlite::Result<Option<(Value, String)>> {
     if !r.profile.is_public || disabled {
         conn.prepare_cached("DELETE FROM public_renders WHERE user_id = ?1")?
             .execute([&r.user_id])?;
-        return Ok(());
+        return Ok(None);
     }
     let shown = presentation::visible(conn, &r.user_id)?;
-    let json = public_json(r, &shown).to_string();
+    let value = public_json(r, &shown);
+    let json = value.to_string();
+    let tag = etag(&json);
     conn.prepare_cached(
         "INSERT INTO public_renders (user_id, json, json_etag, jsonresume, jsonresume_etag)
          VALUES (?1, ?2, ?3, NULL, NULL)
          ON CONFLICT (user_id) DO UPDATE SET json = excluded.json, json_etag = excluded.json_etag,
            jsonresume = NULL, jsonresume_etag = NULL",
     )?
-    .execute(params![r.user_id, json, etag(&json)])?;
-    Ok(())
+    .execute(params![r.user_id, json, tag])?;
+    Ok(Some((value, tag)))
 }
 
 /// The public JSON Resume of `user_id`, rendering and keeping it when a

@@ -20,12 +20,13 @@ use crate::validate::{Fields, Patch};
 pub const MIN_QUESTION: usize = 3;
 pub const MAX_QUESTION: usize = 500;
 
-/// The public profile's owner and facts, or the 404 an unknown user gets.
+/// The public profile's owner and facts, or the 404 an unknown user gets:
+/// read from the stored public rendering, as fresh as a public read.
 fn facts(ctx: &Ctx) -> ApiResult<(String, Facts)> {
-    let conn = ctx.app.pool.get()?;
-    let user_id = super::public::find(&conn, ctx.param(0))?;
-    let facts = Facts::load(&conn, &user_id)?;
-    Ok((user_id, facts))
+    let (user_id, body, _) = super::public::rendering(ctx, ctx.param(0), "json")?;
+    let public: Value = serde_json::from_str(&body)
+        .map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))?;
+    Ok((user_id, Facts::from_public(&public)))
 }
 
 /// Counts the ask and remembers it for insights; neither waits for the writer.

@@ -5,10 +5,11 @@ use rouille::Response;
 
 use super::Ctx;
 use super::public::{PUBLIC_CACHE, count_view, if_none_match, rendering};
+use rusqlite::OptionalExtension;
+
 use crate::error::{ApiError, ApiResult};
-use crate::policy::plans::plan_of;
-use crate::resume::presentation::{self, DEFAULT_THEME};
-use crate::web::{self, assets, not_found, page};
+use crate::store::db;
+use crate::web::{self, assets, not_found, stored};
 
 /// Headers every HTML answer carries.
 fn html(body: String, status: u16, csp: String) -> Response {
@@ -50,41 +51,99 @@ fn origin(ctx: &Ctx) -> String {
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 
-/// The owner's theme, or `classic` when it is outside their plan today.
-fn theme(ctx: &Ctx, user_id: &str) -> ApiResult<&'static str> {
-    let conn = ctx.app.pool.get()?;
-    let chosen = presentation::load_theme(&conn, user_id)?;
-    let Some(t) = presentation::theme(&chosen) else {
-        return Ok(DEFAULT_THEME);
-    };
-    if t.premium && !plan_of(&conn, user_id)?.0.has("premium_themes") {
-        return Ok(DEFAULT_THEME);
-    }
-    Ok(t.id)
+/// What a view needs to know before it serves a kept page.
+struct Found {
+    user_id: String,
+    json_etag: String,
+    stale: bool,
+    theme: &'static str,
+    kept: Option<stored::Kept>,
 }
 
-pub fn page(ctx: &Ctx) -> ApiResult {
-    let (user_id, body, _) = match rendering(ctx, ctx.param(0), "json") {
+/// The public profile by username, its theme today and its kept page, in one
+/// lookup; `None` for a private, unknown or disabled profile.
+fn lookup(ctx: &Ctx, username: &str) -> ApiResult<Option<Found>> {
+    let conn = ctx.app.pool.get()?;
+    let row = conn
+        .prepare_cached(&format!(
+            "SELECT u.id, r.json_etag,
+                    EXISTS (SELECT 1 FROM stale_resumes s WHERE s.user_id = u.id),
+                    COALESCE((SELECT theme FROM presentation WHERE user_id = u.id), ''),
+                    {}
+             FROM users u JOIN public_renders r ON r.user_id = u.id
+             LEFT JOIN public_pages pg ON pg.user_id = u.id
+             WHERE u.username_key = ?1 AND u.is_disabled = 0",
+            stored::COLUMNS
+        ))?
+        .query_row([username.to_ascii_lowercase()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
+                stored::from_row(r, 4)?,
+            ))
+        })
+        .optional()?;
+    let Some((user_id, json_etag, stale, chosen, kept)) = row else {
+        return Ok(None);
+    };
+    let theme = stored::effective_theme(&conn, &user_id, &chosen)?;
+    Ok(Some(Found {
+        user_id,
+        json_etag,
+        stale,
+        theme,
+        kept,
+    }))
+}
+
+/// The page rendered now, from a fresh public JSON, and kept for the next
+/// view when the database takes writes (a view never waits on a failing one).
+fn render_now(
+    ctx: &Ctx,
+    theme: &'static str,
+    day: i64,
+) -> ApiResult<Option<(String, stored::Template, String)>> {
+    let (user_id, body, json_etag) = match rendering(ctx, ctx.param(0), "json") {
         Ok(r) => r,
-        Err(e) if e.status == 404 => return Ok(missing()),
+        Err(e) if e.status == 404 => return Ok(None),
         Err(e) => return Err(e),
     };
     let resume: serde_json::Value =
         serde_json::from_str(&body).map_err(|e| ApiError::internal(format!("rendering: {e}")))?;
-    let origin = origin(ctx);
-    let cx = page::Context {
-        theme: theme(ctx, &user_id)?,
-        origin: &origin,
-        today: crate::time::now().div_euclid(86_400),
+    let t = stored::Template::render(&resume, theme, day);
+    let tag = t.tag();
+    if crate::store::health::current().is_none() {
+        let _ = db::write(&ctx.app.pool, |tx| {
+            Ok(stored::keep(tx, &user_id, &json_etag, theme, day, &t)?)
+        });
+    }
+    Ok(Some((user_id, t, tag)))
+}
+
+pub fn page(ctx: &Ctx) -> ApiResult {
+    let day = stored::today();
+    let Some(found) = lookup(ctx, ctx.param(0))? else {
+        return Ok(missing());
     };
-    let out = page::render(&resume, &cx);
-    let etag = crate::resume::render::etag(&out.html);
+    let (user_id, template, tag) = match found.kept {
+        Some(k) if !found.stale && k.fits(&found.json_etag, found.theme, day) => {
+            (found.user_id, k.template, k.tag)
+        }
+        _ => match render_now(ctx, found.theme, day)? {
+            Some(r) => r,
+            None => return Ok(missing()),
+        },
+    };
+    let origin = origin(ctx);
+    let etag = stored::Template::etag(&tag, &origin);
     count_view(ctx, &user_id);
-    let csp = web::csp(out.img_origin.as_deref());
+    let csp = web::csp(template.img_origin.as_deref());
     let response = if if_none_match(ctx, &etag) {
         html(String::new(), 304, csp)
     } else {
-        html(out.html, 200, csp)
+        html(template.with_origin(&origin), 200, csp)
     };
     Ok(response
         .with_unique_header("ETag", etag)

@@ -8,6 +8,7 @@ pub mod html;
 pub mod not_found;
 pub mod page;
 pub mod sections;
+pub mod stored;
 
 /// The `Content-Security-Policy` of a page: nothing but the server's own
 /// stylesheet and, when the owner set an https avatar, images from that
