@@ -238,6 +238,24 @@ CREATE TABLE IF NOT EXISTS public_pages (
     img_origin TEXT
 ) STRICT;
 
+-- How many times who is public, or a public rendering, changed: counted by
+-- the triggers below, so the MCP candidate index (src/mcp/index.rs) knows in
+-- one lookup whether it is still current, whoever wrote.
+CREATE TABLE IF NOT EXISTS public_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+) STRICT;
+INSERT OR IGNORE INTO public_version (id, n) VALUES (1, 0);
+CREATE TRIGGER IF NOT EXISTS public_renders_added AFTER INSERT ON public_renders
+BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS public_renders_removed AFTER DELETE ON public_renders
+BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS public_renders_changed AFTER UPDATE OF json, json_etag ON public_renders
+BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS users_visibility_changed
+AFTER UPDATE OF is_disabled, username, username_key ON users
+BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+
 -- Résumés written since their search-index row and public rendering were
 -- last brought up to date (src/resume/derived.rs).
 CREATE TABLE IF NOT EXISTS stale_resumes (

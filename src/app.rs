@@ -33,6 +33,8 @@ pub struct App {
     pub record: Arc<Record>,
     /// Chat conversations' context.
     pub conversations: Memory,
+    /// Every public candidate, for the MCP tools that read them all.
+    pub candidates: crate::mcp::index::Shared,
     flusher: Option<Background>,
     refresher: Option<Background>,
 }
@@ -121,6 +123,7 @@ impl App {
             buckets,
             record,
             conversations: Memory::default(),
+            candidates: Default::default(),
             flusher: Some(flusher),
             jwt,
             hasher: Hasher::new(config.bcrypt_cost, config.hash_concurrency),

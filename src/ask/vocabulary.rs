@@ -263,6 +263,23 @@ pub fn canon(norm: &str) -> String {
 
 /// How answers name a term the profile does not spell (a synonym group's
 /// first spelling, else the words as asked).
+/// Every phrase (words joined by spaces) that `canon` reads as `key`: the
+/// key itself when it is canonical, and each of its synonyms.
+pub fn phrases_of(key: &str) -> Vec<String> {
+    let t = table();
+    let mut out: Vec<String> = t
+        .alias
+        .iter()
+        .filter(|(_, k)| *k == key)
+        .map(|(a, _)| a.clone())
+        .collect();
+    out.sort();
+    if canon(key) == key {
+        out.insert(0, key.to_string());
+    }
+    out
+}
+
 pub fn display(key: &str, asked: &str) -> String {
     table()
         .display
@@ -337,7 +354,7 @@ pub struct Vocabulary {
 }
 
 /// The longest term the engine looks for, in words.
-const MAX_WORDS: usize = 5;
+pub const MAX_WORDS: usize = 5;
 
 impl Vocabulary {
     pub fn of(f: &Facts) -> Vocabulary {
@@ -490,5 +507,11 @@ mod tests {
         assert!(mentions("Built services on k8s and Postgres", "kubernetes"));
         assert!(mentions("Built services on k8s and Postgres", "postgresql"));
         assert!(!mentions("Rustic furniture", "rust"));
+        let k8s = phrases_of("kubernetes");
+        assert!(k8s.contains(&"kubernetes".to_string()) && k8s.contains(&"k8s".to_string()));
+        assert!(phrases_of("k8s").is_empty());
+        for p in phrases_of("postgresql") {
+            assert_eq!(canon(&p), "postgresql");
+        }
     }
 }

@@ -2,9 +2,12 @@
 //! through the same public rendering and ask facts the public API uses (so
 //! no private field can leak), and the tools that read one or several.
 
+use std::sync::Arc;
+
 use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
+use super::index::{Entry, Index};
 use super::tools::{Args, Out, ToolResult, fail};
 use crate::ask::dates::{self, Span};
 use crate::ask::normalise::normalise;
@@ -45,15 +48,6 @@ pub fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<Option<Can
         .query_row([username.to_ascii_lowercase()], |r| r.get(0))
         .optional()?;
     id.map(|id| load(conn, &id)).transpose()
-}
-
-/// Every public candidate, by username.
-pub fn all(conn: &rusqlite::Connection) -> ApiResult<Vec<Candidate>> {
-    let ids: Vec<String> = conn
-        .prepare_cached(&format!("SELECT u.id {VISIBLE} ORDER BY u.username_key"))?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    ids.iter().map(|id| load(conn, id)).collect()
 }
 
 /// The tool error for a username that is not a public profile.
@@ -177,50 +171,25 @@ pub fn page<T>(items: Vec<T>, args: &Args) -> Result<(Vec<T>, Option<String>), T
     Ok((page, next))
 }
 
-fn listing(ctx: &Ctx, found: Vec<Candidate>, args: &Args) -> ApiResult<ToolResult> {
+fn listing(ctx: &Ctx, found: Vec<Arc<Entry>>, args: &Args) -> ApiResult<ToolResult> {
     let total = found.len();
     let (page, next) = match page(found, args) {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    exposed(ctx, &page);
+    for e in &page {
+        ctx.app.counters.add(&e.user_id, Counter::McpExposure);
+    }
     Ok(Out::ok(json!({
-        "candidates": page.iter().map(summary).collect::<Vec<_>>(),
+        "candidates": page.iter().map(|e| e.summary.clone()).collect::<Vec<_>>(),
         "total": total,
         "nextCursor": next,
     })))
 }
 
 pub fn list_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
-    let all = all(&*ctx.app.pool.get()?)?;
-    listing(ctx, all, args)
-}
-
-/// The texts of a JSON value (not its keys).
-fn texts(v: &Value, out: &mut String) {
-    match v {
-        Value::String(s) => {
-            out.push_str(s);
-            out.push(' ');
-        }
-        Value::Array(a) => a.iter().for_each(|x| texts(x, out)),
-        Value::Object(m) => m.values().for_each(|x| texts(x, out)),
-        _ => {}
-    }
-}
-
-/// Every word of `text` (normalised) begins a word of the public résumé.
-fn matches_text(c: &Candidate, words: &[String]) -> bool {
-    if words.is_empty() {
-        return true;
-    }
-    let mut all = String::new();
-    texts(&c.public, &mut all);
-    let blob = normalise(&all);
-    let have: Vec<&str> = blob.split(' ').collect();
-    words
-        .iter()
-        .all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+    let index = ctx.app.candidates.get(&ctx.app.pool)?;
+    listing(ctx, index.entries.clone(), args)
 }
 
 pub fn search_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
@@ -233,22 +202,21 @@ pub fn search_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     let location = args.str("location").map(|l| normalise(&l));
     let open = args.bool("open_to_work");
     let min_years = args.num("min_years");
-    let found: Vec<Candidate> = all(&*ctx.app.pool.get()?)?
-        .into_iter()
-        .filter(|c| {
-            let f = &c.facts;
-            matches_text(c, &words)
-                && skills
-                    .iter()
-                    .all(|k| matches!(has(f, k), Has::Listed { .. }))
-                && location.as_ref().is_none_or(|l| {
-                    f.location
-                        .as_deref()
-                        .is_some_and(|have| normalise(have).contains(l.as_str()))
-                })
-                && open.is_none_or(|o| f.open_to_work == o)
-                && min_years.is_none_or(|y| years(months_of_experience(f)) >= y)
+    let index = ctx.app.candidates.get(&ctx.app.pool)?;
+    let text = index.matcher(&words);
+    let found: Vec<Arc<Entry>> = index
+        .entries
+        .iter()
+        .filter(|e| {
+            skills.iter().all(|k| index.lists(e, k))
+                && location
+                    .as_ref()
+                    .is_none_or(|l| Index::location_matches(e, l))
+                && open.is_none_or(|o| e.open_to_work == o)
+                && min_years.is_none_or(|y| e.years >= y)
+                && text(e)
         })
+        .cloned()
         .collect();
     listing(ctx, found, args)
 }

@@ -6,13 +6,16 @@
 
 use serde_json::{Value, json};
 
-use super::candidates::{self, Candidate, Has, has, months_of_experience, summary, years};
+use std::sync::Arc;
+
+use super::candidates::{self, Candidate, Has, has, months_of_experience, years};
+use super::index::{Entry, Index, Term};
 use super::tools::{Args, Out, ToolResult, fail};
-use crate::ask::Facts;
 use crate::ask::normalise::tokens;
 use crate::ask::vocabulary::{Vocabulary, find};
 use crate::error::ApiResult;
 use crate::routes::Ctx;
+use crate::store::counters::Counter;
 
 /// What a job asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,12 +75,10 @@ fn years_in(clause: &str) -> Option<i64> {
 /// engine knows, and every skill (and skill keyword) a public candidate
 /// lists, so a skill the engine has never heard of is still found. Only
 /// skills: a company or a title named in a job text is no requirement.
-pub fn job_vocabulary(cands: &[Candidate]) -> Vocabulary {
-    let mut skills = Facts::default();
-    for c in cands {
-        skills.skills.extend(c.facts.skills.iter().cloned());
-    }
-    Vocabulary::of(&skills)
+/// (Kept with the candidate index: `Index::vocabulary`.)
+#[cfg(test)]
+fn no_candidates() -> Vocabulary {
+    Vocabulary::of(&crate::ask::Facts::default())
 }
 
 pub fn parse_job(text: &str, vocab: &Vocabulary) -> Job {
@@ -125,9 +126,9 @@ pub fn parse_job(text: &str, vocab: &Vocabulary) -> Job {
 }
 
 /// The job argument: `job_description`, or a tool error that says what to send.
-fn job_of(args: &Args, cands: &[Candidate]) -> Result<Job, ToolResult> {
+fn job_of(args: &Args, vocab: &Vocabulary) -> Result<Job, ToolResult> {
     let text = args.str("job_description").unwrap_or_default();
-    let job = parse_job(&text, &job_vocabulary(cands));
+    let job = parse_job(&text, vocab);
     if job.required.is_empty() && job.nice.is_empty() && job.min_years.is_none() {
         return Err(fail(
             "No skills or years of experience were recognised in job_description. Name the \
@@ -153,43 +154,71 @@ pub struct Fit {
     pub missing_nice: Vec<String>,
 }
 
-fn share(f: &Facts, skills: &[(String, String)], matched: &mut Vec<Value>) -> (f64, Vec<String>) {
-    if skills.is_empty() {
-        return (1.0, Vec::new());
+/// How a candidate has each of the job's skills: required, then nice to have.
+fn hits(job: &Job, mut has: impl FnMut(&str) -> Has) -> Vec<Has> {
+    job.required
+        .iter()
+        .chain(&job.nice)
+        .map(|(k, _)| has(k))
+        .collect()
+}
+
+fn share(hits: &[Has]) -> f64 {
+    if hits.is_empty() {
+        return 1.0;
     }
-    let mut got = 0.0;
-    let mut missing = Vec::new();
-    for (key, name) in skills {
-        match has(f, key) {
-            Has::Listed { name: as_, years } => {
-                got += 1.0;
-                matched.push(
-                    json!({"skill": name, "evidence": "listed", "listed_as": as_, "years": years}),
-                );
-            }
-            Has::Mentioned { where_ } => {
-                got += 0.5;
-                matched.push(json!({"skill": name, "evidence": "mentioned", "where": where_}));
-            }
-            Has::No => missing.push(name.clone()),
-        }
-    }
-    (got / skills.len() as f64, missing)
+    let got: f64 = hits
+        .iter()
+        .map(|h| match h {
+            Has::Listed { .. } => 1.0,
+            Has::Mentioned { .. } => 0.5,
+            Has::No => 0.0,
+        })
+        .sum();
+    got / hits.len() as f64
 }
 
 /// Weights of the parts: required skills, nice-to-have skills, years.
 const WEIGHTS: (f64, f64, f64) = (60.0, 20.0, 20.0);
 
-pub fn fit(c: &Candidate, job: &Job) -> Fit {
-    let f = &c.facts;
-    let mut matched = Vec::new();
-    let (req, missing_required) = share(f, &job.required, &mut matched);
-    let (nice, missing_nice) = share(f, &job.nice, &mut matched);
-    let have = years(months_of_experience(f));
+fn points(w: f64, s: f64) -> i64 {
+    (w * s).round() as i64
+}
+
+/// The shares of required skills, nice-to-have skills and years.
+fn shares(job: &Job, hits: &[Has], have: f64) -> (f64, f64, f64) {
+    let (req, nice) = hits.split_at(job.required.len());
     let yrs = job
         .min_years
         .map_or(1.0, |want| (have / want as f64).min(1.0));
-    let points = |w: f64, s: f64| (w * s).round() as i64;
+    (share(req), share(nice), yrs)
+}
+
+/// The score alone, as `fit_of` computes it (for ranking every candidate).
+fn score(job: &Job, hits: &[Has], have: f64) -> i64 {
+    let (req, nice, yrs) = shares(job, hits, have);
+    points(WEIGHTS.0, req) + points(WEIGHTS.1, nice) + points(WEIGHTS.2, yrs)
+}
+
+/// How a candidate with these `hits` and `have` years fits `job`.
+fn fit_of(job: &Job, hits: Vec<Has>, have: f64) -> Fit {
+    let (req, nice, yrs) = shares(job, &hits, have);
+    let mut matched = Vec::new();
+    let mut missing_required = Vec::new();
+    let mut missing_nice = Vec::new();
+    let names = job.required.iter().chain(&job.nice).map(|(_, n)| n);
+    for (i, (h, name)) in hits.into_iter().zip(names).enumerate() {
+        match h {
+            Has::Listed { name: as_, years } => matched.push(
+                json!({"skill": name, "evidence": "listed", "listed_as": as_, "years": years}),
+            ),
+            Has::Mentioned { where_ } => {
+                matched.push(json!({"skill": name, "evidence": "mentioned", "where": where_}))
+            }
+            Has::No if i < job.required.len() => missing_required.push(name.clone()),
+            Has::No => missing_nice.push(name.clone()),
+        }
+    }
     let parts = json!({
         "required_skills": {"points": points(WEIGHTS.0, req), "of": WEIGHTS.0 as i64},
         "nice_to_have_skills": {"points": points(WEIGHTS.1, nice), "of": WEIGHTS.1 as i64},
@@ -205,26 +234,69 @@ pub fn fit(c: &Candidate, job: &Job) -> Fit {
     }
 }
 
+pub fn fit(c: &Candidate, job: &Job) -> Fit {
+    let f = &c.facts;
+    fit_of(
+        job,
+        hits(job, |k| has(f, k)),
+        years(months_of_experience(f)),
+    )
+}
+
+/// How an indexed candidate has each skill of the job; the few cases the
+/// index cannot tell (`Index::has`) are checked on the résumé itself.
+fn indexed_hits(ctx: &Ctx, index: &Index, terms: &[Term], e: &Entry) -> ApiResult<Vec<Has>> {
+    let mut full: Option<Option<Candidate>> = None;
+    let mut out = Vec::with_capacity(terms.len());
+    for t in terms {
+        let h = match index.has(e, t) {
+            Some(h) => h,
+            None => {
+                if full.is_none() {
+                    full = Some(candidates::find(&*ctx.app.pool.get()?, &e.username)?);
+                }
+                match full.as_ref().and_then(Option::as_ref) {
+                    Some(c) => has(&c.facts, t.key()),
+                    None => Has::No,
+                }
+            }
+        };
+        out.push(h);
+    }
+    Ok(out)
+}
+
 pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
-    let all = candidates::all(&*ctx.app.pool.get()?)?;
-    let job = match job_of(args, &all) {
+    let index = ctx.app.candidates.get(&ctx.app.pool)?;
+    let job = match job_of(args, index.vocabulary()) {
         Ok(j) => j,
         Err(e) => return Ok(e),
     };
-    let mut scored: Vec<(Fit, Candidate)> = all.into_iter().map(|c| (fit(&c, &job), c)).collect();
-    // best first; `all` is in username order and the sort is stable
-    scored.sort_by_key(|s| std::cmp::Reverse(s.0.score));
+    let terms: Vec<Term> = job
+        .required
+        .iter()
+        .chain(&job.nice)
+        .map(|(k, _)| index.term(k))
+        .collect();
+    let mut scored: Vec<(i64, Vec<Has>, &Arc<Entry>)> = Vec::with_capacity(index.entries.len());
+    for e in &index.entries {
+        let h = indexed_hits(ctx, &index, &terms, e)?;
+        scored.push((score(&job, &h, e.years), h, e));
+    }
+    // best first; the index is in username order and the sort is stable
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     let total = scored.len();
     let (page, next) = match candidates::page(scored, args) {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    candidates::exposed(ctx, page.iter().map(|(_, c)| c));
     let items: Vec<Value> = page
-        .iter()
-        .map(|(fit, c)| {
-            json!({"username": c.username, "score": fit.score, "parts": fit.parts,
-                   "missing_required": fit.missing_required, "candidate": summary(c)})
+        .into_iter()
+        .map(|(_, h, e)| {
+            ctx.app.counters.add(&e.user_id, Counter::McpExposure);
+            let fit = fit_of(&job, h, e.years);
+            json!({"username": e.username, "score": fit.score, "parts": fit.parts,
+                   "missing_required": fit.missing_required, "candidate": e.summary})
         })
         .collect();
     Ok(Out::ok(json!({
@@ -236,8 +308,8 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
 }
 
 pub fn explain_fit(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
-    let all = candidates::all(&*ctx.app.pool.get()?)?;
-    let job = match job_of(args, &all) {
+    let index = ctx.app.candidates.get(&ctx.app.pool)?;
+    let job = match job_of(args, index.vocabulary()) {
         Ok(j) => j,
         Err(e) => return Ok(e),
     };
@@ -284,7 +356,7 @@ pub fn explain_fit(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
 
 pub fn skill_gap(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     let mut job = match args.str("job_description") {
-        Some(_) => match job_of(args, &candidates::all(&*ctx.app.pool.get()?)?) {
+        Some(_) => match job_of(args, ctx.app.candidates.get(&ctx.app.pool)?.vocabulary()) {
             Ok(j) => j,
             Err(e) => return Ok(e),
         },
@@ -328,7 +400,7 @@ mod tests {
 
     #[test]
     fn a_job_text_gives_required_and_nice_skills_and_years() {
-        let none = job_vocabulary(&[]);
+        let none = no_candidates();
         let job = parse_job(
             "Senior backend engineer. We need Rust and Postgres, 5+ years of experience.\n\
              Kubernetes (k8s) is a plus. Node.js would be great.",
@@ -346,7 +418,7 @@ mod tests {
     fn a_nice_to_have_heading_covers_its_list() {
         let job = parse_job(
             "Required: Python\nNice to have:\n- Go\n- Docker\n\nAlso: SQL",
-            &job_vocabulary(&[]),
+            &no_candidates(),
         );
         let req: Vec<&str> = job.required.iter().map(|(k, _)| k.as_str()).collect();
         let nice: Vec<&str> = job.nice.iter().map(|(k, _)| k.as_str()).collect();

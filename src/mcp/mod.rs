@@ -8,6 +8,7 @@
 
 mod candidates;
 mod fit;
+pub mod index;
 mod resources;
 mod shortlists;
 mod tools;

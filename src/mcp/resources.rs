@@ -50,10 +50,12 @@ pub fn list(ctx: &Ctx, params: &Value) -> ApiResult<RpcResult> {
         })
         .collect();
     let lists = all.len();
-    let cands = candidates::all(&conn)?;
+    drop(conn);
+    let index = ctx.app.candidates.get(&ctx.app.pool)?;
+    let cands = &index.entries;
     all.extend(cands.iter().map(|c| {
         json!({"uri": format!("{PROFILES}{}", c.username), "name": c.username,
-               "title": format!("{} — public résumé", c.facts.full_name),
+               "title": format!("{} — public résumé", c.full_name),
                "mimeType": "application/json"})
     }));
     let total = all.len();
@@ -62,7 +64,11 @@ pub fn list(ctx: &Ctx, params: &Value) -> ApiResult<RpcResult> {
     let first = offset.max(lists) - lists;
     let last = (offset + PAGE).min(total).saturating_sub(lists);
     if first < last {
-        candidates::exposed(ctx, &cands[first..last]);
+        for c in &cands[first..last] {
+            ctx.app
+                .counters
+                .add(&c.user_id, crate::store::counters::Counter::McpExposure);
+        }
     }
     let mut out = json!({"resources": page});
     if offset + PAGE < total {

@@ -1,0 +1,391 @@
+//! Every public candidate in memory, in username order, for the tools that
+//! read them all (`list_candidates`, `search_candidates`, `rank_candidates`
+//! and the job vocabulary of `explain_fit` and `skill_gap`): reading and
+//! parsing 10 000 résumés on every call took seconds.
+//!
+//! Kept current from the database itself, so no write path has to know
+//! about it: triggers count every change to who is public and to the public
+//! renderings in `public_version` (schema.sql). A call first brings stale
+//! résumés up to date (as a search does), then compares that count with the
+//! index's own; when it moved, the index re-reads the ETags of all public
+//! renderings and rebuilds only the entries whose ETag changed, drops the
+//! ones gone private or disabled, and adds the new ones. A profile that goes
+//! private is gone from the very next call.
+//!
+//! An entry holds what ranking and search read, precomputed: each listed
+//! skill under its canonical key, the words of each role and project (as ids
+//! into one word table, for `has`), the words of the whole public résumé (for
+//! the text filter), the years of experience, and the short form a list shows.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use rusqlite::OptionalExtension;
+use serde_json::Value;
+
+use super::candidates::{Has, key_of, months_of_experience, years};
+use crate::ask::Facts;
+use crate::ask::normalise::{normalise, words};
+use crate::ask::today;
+use crate::ask::vocabulary::{MAX_WORDS, Vocabulary, phrases_of};
+use crate::error::{ApiError, ApiResult};
+use crate::resume::derived;
+use crate::store::db::Pool;
+
+/// Words as numbers: each distinct normalised word once, for the whole index.
+#[derive(Default)]
+pub struct Words {
+    ids: HashMap<String, u32>,
+    all: Vec<String>,
+}
+
+impl Words {
+    fn id(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = self.all.len() as u32;
+        self.ids.insert(w.to_string(), id);
+        self.all.push(w.to_string());
+        id
+    }
+
+    fn set(&mut self, ws: impl IntoIterator<Item = String>) -> Vec<u32> {
+        let mut v: Vec<u32> = ws.into_iter().map(|w| self.id(&w)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    pub fn get(&self, w: &str) -> Option<u32> {
+        self.ids.get(w).copied()
+    }
+
+    /// Whether each word id begins with `prefix`, as a bit set.
+    pub fn with_prefix(&self, prefix: &str) -> Vec<bool> {
+        self.all.iter().map(|w| w.starts_with(prefix)).collect()
+    }
+}
+
+/// A role or project, as `has` reads it.
+struct Place {
+    /// "experience: Title at Company" or "project: Name"
+    where_: String,
+    /// The words of its texts.
+    words: Vec<u32>,
+    /// A project's keywords, by canonical key.
+    keys: Vec<String>,
+}
+
+pub struct Entry {
+    pub user_id: String,
+    pub username: String,
+    json_etag: String,
+    /// The short form lists show (`candidates::summary`), made once.
+    pub summary: Value,
+    pub full_name: String,
+    pub open_to_work: bool,
+    location: Option<String>,
+    /// Years of experience on `Index::day`.
+    pub years: f64,
+    /// (canonical key, skill name, years): names first, then keywords.
+    listed: Vec<(String, String, Option<i64>)>,
+    places: Vec<Place>,
+    /// The words of the whole public résumé.
+    text: Vec<u32>,
+    /// The skills (names and keywords) for the job vocabulary.
+    skills: Vec<crate::ask::facts::Skill>,
+}
+
+impl Entry {
+    fn of(user_id: String, json_etag: String, public: &Value, words: &mut Words) -> Entry {
+        let f = Facts::from_public(public);
+        let mut listed = Vec::new();
+        for s in &f.skills {
+            listed.push((key_of(&s.name), s.name.clone(), s.years));
+        }
+        for s in &f.skills {
+            for k in &s.keywords {
+                listed.push((key_of(k), s.name.clone(), s.years));
+            }
+        }
+        let mut places = Vec::new();
+        for r in &f.roles {
+            places.push(Place {
+                where_: format!("experience: {} at {}", r.title, r.company),
+                words: words.set(r.texts().into_iter().flat_map(crate::ask::normalise::words)),
+                keys: Vec::new(),
+            });
+        }
+        for p in &f.projects {
+            places.push(Place {
+                where_: format!("project: {}", p.name),
+                words: words.set(p.texts().into_iter().flat_map(crate::ask::normalise::words)),
+                keys: p.keywords.iter().map(|k| key_of(k)).collect(),
+            });
+        }
+        let mut all = String::new();
+        texts(public, &mut all);
+        let text = words.set(crate::ask::normalise::words(&all));
+        let months = months_of_experience(&f);
+        Entry {
+            summary: serde_json::json!({
+                "username": f.username,
+                "full_name": f.full_name,
+                "headline": f.headline,
+                "location": f.location,
+                "open_to_work": f.open_to_work,
+                "years_of_experience": years(months),
+                "skills": f.skills.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+                "uri": format!("restume://profiles/{}", f.username),
+            }),
+            user_id,
+            username: f.username.clone(),
+            json_etag,
+            full_name: f.full_name.clone(),
+            open_to_work: f.open_to_work,
+            location: f.location.as_deref().map(normalise),
+            years: years(months),
+            listed,
+            places,
+            text,
+            skills: f.skills,
+        }
+    }
+}
+
+/// The texts of a JSON value (not its keys), as `candidates` reads them.
+fn texts(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push(' ');
+        }
+        Value::Array(a) => a.iter().for_each(|x| texts(x, out)),
+        Value::Object(m) => m.values().for_each(|x| texts(x, out)),
+        _ => {}
+    }
+}
+
+/// A skill key as the index looks for it: the phrases that mean it, as word ids.
+pub struct Term {
+    key: String,
+    /// Each phrase's words; a phrase with a word no résumé has is left out.
+    phrases: Vec<Vec<u32>>,
+    /// Some phrase has several words (their order is not in the index) or
+    /// the key is longer than any phrase the engine looks for: when its words
+    /// appear, only the full check (`candidates::has`) can tell.
+    long: bool,
+    /// The key is longer than any phrase the engine looks for: it is found
+    /// inside longer text, so only the full check can tell, always.
+    too_long: bool,
+}
+
+pub struct Index {
+    version: i64,
+    /// The day `years` were computed for.
+    day: i64,
+    pub entries: Vec<Arc<Entry>>,
+    pub words: Words,
+    vocabulary: OnceLock<Vocabulary>,
+}
+
+impl Term {
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl Index {
+    pub fn term(&self, key: &str) -> Term {
+        let mut long = false;
+        let phrases = phrases_of(key)
+            .iter()
+            .filter_map(|p| {
+                let ws = words(p);
+                if ws.len() > 1 {
+                    long = true;
+                }
+                ws.iter()
+                    .map(|w| self.words.get(w))
+                    .collect::<Option<Vec<u32>>>()
+            })
+            .collect();
+        Term {
+            key: key.to_string(),
+            phrases,
+            long: long || key.contains(' '),
+            too_long: words(key).len() > MAX_WORDS,
+        }
+    }
+
+    /// Where `e` has the skill of `t` (`candidates::has`, from the index).
+    /// `None` when only the full check can tell (a phrase of several words
+    /// whose words all appear).
+    pub fn has(&self, e: &Entry, t: &Term) -> Option<Has> {
+        if let Some((_, name, years)) = e.listed.iter().find(|(k, _, _)| *k == t.key) {
+            return Some(Has::Listed {
+                name: name.clone(),
+                years: *years,
+            });
+        }
+        if t.too_long {
+            return None;
+        }
+        for p in &e.places {
+            let found = t
+                .phrases
+                .iter()
+                .any(|ph| ph.iter().all(|w| p.words.binary_search(w).is_ok()));
+            if found && t.long {
+                return None;
+            }
+            if found || p.keys.contains(&t.key) {
+                return Some(Has::Mentioned {
+                    where_: p.where_.clone(),
+                });
+            }
+        }
+        Some(Has::No)
+    }
+
+    /// Whether `e` lists the skill (`Has::Listed`), which never needs the full check.
+    pub fn lists(&self, e: &Entry, key: &str) -> bool {
+        e.listed.iter().any(|(k, _, _)| k == key)
+    }
+
+    /// Every word of the text filter begins a word of the résumé.
+    pub fn matcher(&self, text_words: &[String]) -> impl Fn(&Entry) -> bool + '_ {
+        let sets: Vec<Vec<bool>> = text_words
+            .iter()
+            .map(|w| self.words.with_prefix(w))
+            .collect();
+        move |e: &Entry| {
+            sets.iter()
+                .all(|set| e.text.iter().any(|&id| set[id as usize]))
+        }
+    }
+
+    pub fn location_matches(e: &Entry, wanted: &str) -> bool {
+        e.location
+            .as_deref()
+            .is_some_and(|have| have.contains(wanted))
+    }
+
+    /// The terms a job text is read for (`fit::job_vocabulary`): every skill
+    /// and keyword a public candidate lists, in username order.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        self.vocabulary.get_or_init(|| {
+            let mut seen: HashSet<(&str, Vec<&str>)> = HashSet::new();
+            let mut skills = Facts::default();
+            for e in &self.entries {
+                for s in &e.skills {
+                    let k: Vec<&str> = s.keywords.iter().map(String::as_str).collect();
+                    if seen.insert((s.name.as_str(), k)) {
+                        skills.skills.push(s.clone());
+                    }
+                }
+            }
+            Vocabulary::of(&skills)
+        })
+    }
+}
+
+/// The index of one server, built on first use.
+#[derive(Default)]
+pub struct Shared {
+    current: RwLock<Option<Arc<Index>>>,
+    /// One rebuild at a time; the others wait for it and use its result.
+    building: Mutex<()>,
+}
+
+fn version(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT n FROM public_version WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+impl Shared {
+    /// The index as of now: stale résumés brought up to date first, and the
+    /// index rebuilt where the public renderings changed.
+    pub fn get(&self, pool: &Pool) -> ApiResult<Arc<Index>> {
+        let conn = pool.get()?;
+        if crate::store::health::current().is_none() && derived::pending(&conn)? {
+            let _ = derived::catch_up(pool, || true);
+        }
+        let day = today();
+        let fresh = |i: &Index, v: i64| i.version == v && i.day == day;
+        let v = version(&conn)?;
+        if let Some(i) = self.read().filter(|i| fresh(i, v)) {
+            return Ok(i);
+        }
+        let _one = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        let v = version(&conn)?;
+        let old = self.read();
+        if let Some(i) = old.as_ref().filter(|i| fresh(i, v)) {
+            return Ok(i.clone());
+        }
+        let built = Arc::new(rebuild(&conn, old.as_deref(), day)?);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
+        Ok(built)
+    }
+
+    fn read(&self) -> Option<Arc<Index>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// A new index from the database, reusing the entries of `old` whose public
+/// rendering has not changed (and, on another day, recomputing their years).
+fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiResult<Index> {
+    // one read transaction: the count and the renderings it counts agree
+    let tx = conn.unchecked_transaction()?;
+    let version = version(&tx)?;
+    let rows: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT u.id, r.json_etag FROM users u JOIN public_renders r ON r.user_id = u.id
+             WHERE u.is_disabled = 0 AND r.json <> ''
+               AND NOT EXISTS (SELECT 1 FROM stale_resumes s WHERE s.user_id = u.id)
+             ORDER BY u.username_key",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let reuse: HashMap<&str, &Arc<Entry>> = match old {
+        Some(i) if i.day == day => i.entries.iter().map(|e| (e.user_id.as_str(), e)).collect(),
+        _ => HashMap::new(),
+    };
+    // the word table only grows while the server runs: ids stay valid
+    let mut words = match old {
+        Some(i) => Words {
+            ids: i.words.ids.clone(),
+            all: i.words.all.clone(),
+        },
+        None => Words::default(),
+    };
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut json = tx.prepare_cached("SELECT json FROM public_renders WHERE user_id = ?1")?;
+    for (id, etag) in rows {
+        if let Some(e) = reuse.get(id.as_str()).filter(|e| e.json_etag == etag) {
+            entries.push(Arc::clone(e));
+            continue;
+        }
+        let body: String = json.query_row([&id], |r| r.get(0))?;
+        let public: Value = serde_json::from_str(&body)
+            .map_err(|e| ApiError::internal(format!("rendering: {e}")))?;
+        entries.push(Arc::new(Entry::of(id, etag, &public, &mut words)));
+    }
+    drop(json);
+    tx.commit()?;
+    Ok(Index {
+        version,
+        day,
+        entries,
+        words,
+        vocabulary: OnceLock::new(),
+    })
+}
