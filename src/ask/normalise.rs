@@ -62,6 +62,27 @@ pub fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// The normal form of each word of `text`, as `tokens` gives it, without
+/// making a `Token` (two strings) per word: for indexing whole résumés.
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    for chunk in text.split(splits) {
+        let orig = chunk.trim_matches(|c| c == '\'' || c == '’');
+        lower.clear();
+        lower.extend(orig.chars().flat_map(char::to_lowercase).map(fold));
+        let l = lower.strip_suffix("'s").unwrap_or(&lower);
+        let keep_dot = l.starts_with('.') && l[1..].chars().all(char::is_alphanumeric);
+        let mut norm = l.trim_end_matches(['.', '\'']);
+        if !keep_dot {
+            norm = norm.trim_start_matches(['.', '\'']);
+        }
+        if norm.is_empty() || !norm.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        f(norm);
+    }
+}
+
 /// The normal form of a whole text: its tokens joined by single spaces.
 pub fn normalise(text: &str) -> String {
     words(text).join(" ")
@@ -85,5 +106,14 @@ mod tests {
         assert_eq!(normalise("full-stack .NET dev."), "full stack .net dev");
         assert_eq!(normalise("Résumé  «KÖLN»"), "resume koln");
         assert_eq!(normalise("What's her e-mail?"), "what her e mail");
+        for text in [
+            "Does Ada's team use C++, C# or Node.js?",
+            "full-stack .NET dev. 'quoted' ’s ’ ... +++ x.y. É",
+            "Résumé  «KÖLN» O’Brien’s .5 a.b.c.",
+        ] {
+            let mut got = Vec::new();
+            each_word(text, |w| got.push(w.to_string()));
+            assert_eq!(got, words(text), "{text}");
+        }
     }
 }

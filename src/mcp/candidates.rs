@@ -203,10 +203,13 @@ pub fn search_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     let open = args.bool("open_to_work");
     let min_years = args.num("min_years");
     let index = ctx.app.candidates.get(&ctx.app.pool)?;
-    let text = index.matcher(&words);
+    let text = index.text_matches(&words);
     let found: Vec<Arc<Entry>> = index
         .entries
         .iter()
+        .enumerate()
+        .filter(|(i, _)| text.as_ref().is_none_or(|t| t[*i]))
+        .map(|(_, e)| e)
         .filter(|e| {
             skills.iter().all(|k| index.lists(e, k))
                 && location
@@ -214,7 +217,6 @@ pub fn search_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
                     .is_none_or(|l| Index::location_matches(e, l))
                 && open.is_none_or(|o| e.open_to_work == o)
                 && min_years.is_none_or(|y| e.years >= y)
-                && text(e)
         })
         .cloned()
         .collect();

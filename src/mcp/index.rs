@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::candidates::{Has, key_of, months_of_experience, years};
 use crate::ask::Facts;
-use crate::ask::normalise::{normalise, words};
+use crate::ask::normalise::{each_word, normalise, words};
 use crate::ask::today;
 use crate::ask::vocabulary::{MAX_WORDS, Vocabulary, phrases_of};
 use crate::error::{ApiError, ApiResult};
@@ -50,8 +50,12 @@ impl Words {
         id
     }
 
-    fn set(&mut self, ws: impl IntoIterator<Item = String>) -> Vec<u32> {
-        let mut v: Vec<u32> = ws.into_iter().map(|w| self.id(&w)).collect();
+    /// The ids of the words of `texts`, sorted, each once.
+    fn set<'t>(&mut self, texts: impl IntoIterator<Item = &'t str>) -> Vec<u32> {
+        let mut v = Vec::new();
+        for t in texts {
+            each_word(t, |w| v.push(self.id(w)));
+        }
         v.sort_unstable();
         v.dedup();
         v
@@ -59,11 +63,6 @@ impl Words {
 
     pub fn get(&self, w: &str) -> Option<u32> {
         self.ids.get(w).copied()
-    }
-
-    /// Whether each word id begins with `prefix`, as a bit set.
-    pub fn with_prefix(&self, prefix: &str) -> Vec<bool> {
-        self.all.iter().map(|w| w.starts_with(prefix)).collect()
     }
 }
 
@@ -88,8 +87,9 @@ pub struct Entry {
     location: Option<String>,
     /// Years of experience on `Index::day`.
     pub years: f64,
-    /// (canonical key, skill name, years): names first, then keywords.
-    listed: Vec<(String, String, Option<i64>)>,
+    /// (canonical key as a word id, index into `skills`): skill names
+    /// first, then their keywords.
+    listed: Vec<(u32, usize)>,
     places: Vec<Place>,
     /// The words of the whole public résumé.
     text: Vec<u32>,
@@ -101,32 +101,32 @@ impl Entry {
     fn of(user_id: String, json_etag: String, public: &Value, words: &mut Words) -> Entry {
         let f = Facts::from_public(public);
         let mut listed = Vec::new();
-        for s in &f.skills {
-            listed.push((key_of(&s.name), s.name.clone(), s.years));
+        for (i, s) in f.skills.iter().enumerate() {
+            listed.push((words.id(&key_of(&s.name)), i));
         }
-        for s in &f.skills {
+        for (i, s) in f.skills.iter().enumerate() {
             for k in &s.keywords {
-                listed.push((key_of(k), s.name.clone(), s.years));
+                listed.push((words.id(&key_of(k)), i));
             }
         }
         let mut places = Vec::new();
         for r in &f.roles {
             places.push(Place {
                 where_: format!("experience: {} at {}", r.title, r.company),
-                words: words.set(r.texts().into_iter().flat_map(crate::ask::normalise::words)),
+                words: words.set(r.texts()),
                 keys: Vec::new(),
             });
         }
         for p in &f.projects {
             places.push(Place {
                 where_: format!("project: {}", p.name),
-                words: words.set(p.texts().into_iter().flat_map(crate::ask::normalise::words)),
+                words: words.set(p.texts()),
                 keys: p.keywords.iter().map(|k| key_of(k)).collect(),
             });
         }
-        let mut all = String::new();
+        let mut all = Vec::new();
         texts(public, &mut all);
-        let text = words.set(crate::ask::normalise::words(&all));
+        let text = words.set(all);
         let months = months_of_experience(&f);
         Entry {
             summary: serde_json::json!({
@@ -154,13 +154,10 @@ impl Entry {
     }
 }
 
-/// The texts of a JSON value (not its keys), as `candidates` reads them.
-fn texts(v: &Value, out: &mut String) {
+/// The texts of a JSON value (not its keys): what the text filter matches.
+fn texts<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
     match v {
-        Value::String(s) => {
-            out.push_str(s);
-            out.push(' ');
-        }
+        Value::String(s) => out.push(s),
         Value::Array(a) => a.iter().for_each(|x| texts(x, out)),
         Value::Object(m) => m.values().for_each(|x| texts(x, out)),
         _ => {}
@@ -170,6 +167,8 @@ fn texts(v: &Value, out: &mut String) {
 /// A skill key as the index looks for it: the phrases that mean it, as word ids.
 pub struct Term {
     key: String,
+    /// `None`: no résumé has the key, so no one lists it.
+    id: Option<u32>,
     /// Each phrase's words; a phrase with a word no résumé has is left out.
     phrases: Vec<Vec<u32>>,
     /// Some phrase has several words (their order is not in the index) or
@@ -187,6 +186,10 @@ pub struct Index {
     day: i64,
     pub entries: Vec<Arc<Entry>>,
     pub words: Words,
+    /// Word ids in the order of their words.
+    sorted: Vec<u32>,
+    /// For each word id, the positions of the entries whose résumé has it.
+    postings: Vec<Vec<u32>>,
     vocabulary: OnceLock<Vocabulary>,
 }
 
@@ -213,6 +216,7 @@ impl Index {
             .collect();
         Term {
             key: key.to_string(),
+            id: self.words.get(key),
             phrases,
             long: long || key.contains(' '),
             too_long: words(key).len() > MAX_WORDS,
@@ -223,10 +227,11 @@ impl Index {
     /// `None` when only the full check can tell (a phrase of several words
     /// whose words all appear).
     pub fn has(&self, e: &Entry, t: &Term) -> Option<Has> {
-        if let Some((_, name, years)) = e.listed.iter().find(|(k, _, _)| *k == t.key) {
+        if let Some(&(_, i)) = t.id.and_then(|id| e.listed.iter().find(|(k, _)| *k == id)) {
+            let s = &e.skills[i];
             return Some(Has::Listed {
-                name: name.clone(),
-                years: *years,
+                name: s.name.clone(),
+                years: s.years,
             });
         }
         if t.too_long {
@@ -251,19 +256,39 @@ impl Index {
 
     /// Whether `e` lists the skill (`Has::Listed`), which never needs the full check.
     pub fn lists(&self, e: &Entry, key: &str) -> bool {
-        e.listed.iter().any(|(k, _, _)| k == key)
+        self.words
+            .get(key)
+            .is_some_and(|id| e.listed.iter().any(|(k, _)| *k == id))
     }
 
-    /// Every word of the text filter begins a word of the résumé.
-    pub fn matcher(&self, text_words: &[String]) -> impl Fn(&Entry) -> bool + '_ {
-        let sets: Vec<Vec<bool>> = text_words
-            .iter()
-            .map(|w| self.words.with_prefix(w))
-            .collect();
-        move |e: &Entry| {
-            sets.iter()
-                .all(|set| e.text.iter().any(|&id| set[id as usize]))
+    /// Which entries (by position) the text filter keeps: every word of it
+    /// begins a word of the résumé. `None` when there is no text filter.
+    pub fn text_matches(&self, text_words: &[String]) -> Option<Vec<bool>> {
+        if text_words.is_empty() {
+            return None;
         }
+        let mut keep = vec![true; self.entries.len()];
+        for w in text_words {
+            // the words that begin with `w` are one run of the sorted table
+            let from = self
+                .sorted
+                .partition_point(|&id| self.words.all[id as usize].as_str() < w.as_str());
+            let mut has = vec![false; self.entries.len()];
+            for &id in self.sorted[from..]
+                .iter()
+                .take_while(|&&id| self.words.all[id as usize].starts_with(w.as_str()))
+            {
+                for &e in self
+                    .postings
+                    .get(id as usize)
+                    .map_or(&[][..], Vec::as_slice)
+                {
+                    has[e as usize] = true;
+                }
+            }
+            keep.iter_mut().zip(has).for_each(|(k, h)| *k &= h);
+        }
+        Some(keep)
     }
 
     pub fn location_matches(e: &Entry, wanted: &str) -> bool {
@@ -381,11 +406,26 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
     }
     drop(json);
     tx.commit()?;
+    let mut sorted: Vec<u32> = (0..words.all.len() as u32).collect();
+    sorted.sort_unstable_by(|a, b| words.all[*a as usize].cmp(&words.all[*b as usize]));
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); words.all.len()];
+    for (i, e) in entries.iter().enumerate() {
+        for &id in &e.text {
+            postings[id as usize].push(i as u32);
+        }
+    }
+    // what building took (parsed résumés, word lists) goes back to the system
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
+    }
     Ok(Index {
         version,
         day,
         entries,
         words,
+        sorted,
+        postings,
         vocabulary: OnceLock::new(),
     })
 }
