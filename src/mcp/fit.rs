@@ -163,19 +163,21 @@ fn hits(job: &Job, mut has: impl FnMut(&str) -> Has) -> Vec<Has> {
         .collect()
 }
 
-fn share(hits: &[Has]) -> f64 {
-    if hits.is_empty() {
+/// What a skill counts for: listed 1, only mentioned ½.
+fn weight(h: &Has) -> f64 {
+    match h {
+        Has::Listed { .. } => 1.0,
+        Has::Mentioned { .. } => 0.5,
+        Has::No => 0.0,
+    }
+}
+
+/// The share of the skills had, from their weights.
+fn share(weights: &[f64]) -> f64 {
+    if weights.is_empty() {
         return 1.0;
     }
-    let got: f64 = hits
-        .iter()
-        .map(|h| match h {
-            Has::Listed { .. } => 1.0,
-            Has::Mentioned { .. } => 0.5,
-            Has::No => 0.0,
-        })
-        .sum();
-    got / hits.len() as f64
+    weights.iter().sum::<f64>() / weights.len() as f64
 }
 
 /// Weights of the parts: required skills, nice-to-have skills, years.
@@ -185,9 +187,10 @@ fn points(w: f64, s: f64) -> i64 {
     (w * s).round() as i64
 }
 
-/// The shares of required skills, nice-to-have skills and years.
-fn shares(job: &Job, hits: &[Has], have: f64) -> (f64, f64, f64) {
-    let (req, nice) = hits.split_at(job.required.len());
+/// The shares of required skills, nice-to-have skills and years, from the
+/// weight of each of the job's skills (required first).
+fn shares(job: &Job, weights: &[f64], have: f64) -> (f64, f64, f64) {
+    let (req, nice) = weights.split_at(job.required.len());
     let yrs = job
         .min_years
         .map_or(1.0, |want| (have / want as f64).min(1.0));
@@ -195,14 +198,15 @@ fn shares(job: &Job, hits: &[Has], have: f64) -> (f64, f64, f64) {
 }
 
 /// The score alone, as `fit_of` computes it (for ranking every candidate).
-fn score(job: &Job, hits: &[Has], have: f64) -> i64 {
-    let (req, nice, yrs) = shares(job, hits, have);
+fn score(job: &Job, weights: &[f64], have: f64) -> i64 {
+    let (req, nice, yrs) = shares(job, weights, have);
     points(WEIGHTS.0, req) + points(WEIGHTS.1, nice) + points(WEIGHTS.2, yrs)
 }
 
 /// How a candidate with these `hits` and `have` years fits `job`.
 fn fit_of(job: &Job, hits: Vec<Has>, have: f64) -> Fit {
-    let (req, nice, yrs) = shares(job, &hits, have);
+    let weights: Vec<f64> = hits.iter().map(weight).collect();
+    let (req, nice, yrs) = shares(job, &weights, have);
     let mut matched = Vec::new();
     let mut missing_required = Vec::new();
     let mut missing_nice = Vec::new();
@@ -278,10 +282,19 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
         .chain(&job.nice)
         .map(|(k, _)| index.term(k))
         .collect();
-    let mut scored: Vec<(i64, Vec<Has>, &Arc<Entry>)> = Vec::with_capacity(index.entries.len());
-    for e in &index.entries {
-        let h = indexed_hits(ctx, &index, &terms, e)?;
-        scored.push((score(&job, &h, e.years), h, e));
+    // every candidate's grade for each skill at once, from the postings; a
+    // skill they cannot grade is looked at candidate by candidate
+    let grades: Vec<Option<Vec<u8>>> = terms.iter().map(|t| index.grades(t)).collect();
+    let mut scored: Vec<(i64, &Arc<Entry>)> = Vec::with_capacity(index.entries.len());
+    let mut weights = vec![0.0; terms.len()];
+    for (i, e) in index.entries.iter().enumerate() {
+        for (j, g) in grades.iter().enumerate() {
+            weights[j] = match g {
+                Some(g) => f64::from(g[i]) / 2.0,
+                None => weight(&indexed_hits(ctx, &index, &terms[j..=j], e)?[0]),
+            };
+        }
+        scored.push((score(&job, &weights, e.years), e));
     }
     // best first; the index is in username order and the sort is stable
     scored.sort_by_key(|s| std::cmp::Reverse(s.0));
@@ -290,15 +303,17 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let items: Vec<Value> = page
-        .into_iter()
-        .map(|(_, h, e)| {
-            ctx.app.counters.add(&e.user_id, Counter::McpExposure);
-            let fit = fit_of(&job, h, e.years);
+    let mut items: Vec<Value> = Vec::with_capacity(page.len());
+    for (ranked, e) in page {
+        ctx.app.counters.add(&e.user_id, Counter::McpExposure);
+        let fit = fit_of(&job, indexed_hits(ctx, &index, &terms, e)?, e.years);
+        // the postings and the entry-by-entry reading agree (tests run this)
+        debug_assert_eq!(fit.score, ranked, "{}", e.username);
+        items.push(
             json!({"username": e.username, "score": fit.score, "parts": fit.parts,
-                   "missing_required": fit.missing_required, "candidate": e.summary})
-        })
-        .collect();
+                          "missing_required": fit.missing_required, "candidate": e.summary}),
+        );
+    }
     Ok(Out::ok(json!({
         "job": job_json(&job),
         "ranking": items,

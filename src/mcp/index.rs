@@ -72,8 +72,8 @@ struct Place {
     where_: String,
     /// The words of its texts.
     words: Vec<u32>,
-    /// A project's keywords, by canonical key.
-    keys: Vec<String>,
+    /// A project's keywords, by canonical key (as word ids).
+    keys: Vec<u32>,
 }
 
 pub struct Entry {
@@ -121,7 +121,7 @@ impl Entry {
             places.push(Place {
                 where_: format!("project: {}", p.name),
                 words: words.set(p.texts()),
-                keys: p.keywords.iter().map(|k| key_of(k)).collect(),
+                keys: p.keywords.iter().map(|k| words.id(&key_of(k))).collect(),
             });
         }
         let mut all = Vec::new();
@@ -190,6 +190,12 @@ pub struct Index {
     sorted: Vec<u32>,
     /// For each word id, the positions of the entries whose résumé has it.
     postings: Vec<Vec<u32>>,
+    /// For each word id, the entries with it in a role or project.
+    mentions: Vec<Vec<u32>>,
+    /// For each key (word id), the entries with a project keyword of it.
+    keywords: HashMap<u32, Vec<u32>>,
+    /// For each key (word id), the entries that list it as a skill.
+    listers: HashMap<u32, Vec<u32>>,
     vocabulary: OnceLock<Vocabulary>,
 }
 
@@ -245,13 +251,36 @@ impl Index {
             if found && t.long {
                 return None;
             }
-            if found || p.keys.contains(&t.key) {
+            if found || t.id.is_some_and(|id| p.keys.contains(&id)) {
                 return Some(Has::Mentioned {
                     where_: p.where_.clone(),
                 });
             }
         }
         Some(Has::No)
+    }
+
+    /// How every entry (by position) has the skill of `t`: 2 listed, 1
+    /// mentioned, 0 not at all, as `has` says, from the postings; `None`
+    /// for a term only `has` entry by entry can tell (`Term::long`).
+    pub fn grades(&self, t: &Term) -> Option<Vec<u8>> {
+        if t.long || t.too_long {
+            return None;
+        }
+        let mut g = vec![0u8; self.entries.len()];
+        let mut mark = |list: Option<&Vec<u32>>, grade: u8| {
+            for &e in list.map_or(&[][..], Vec::as_slice) {
+                g[e as usize] = g[e as usize].max(grade);
+            }
+        };
+        for ph in &t.phrases {
+            mark(self.mentions.get(ph[0] as usize), 1);
+        }
+        if let Some(id) = t.id {
+            mark(self.keywords.get(&id), 1);
+            mark(self.listers.get(&id), 2);
+        }
+        Some(g)
     }
 
     /// Whether `e` lists the skill (`Has::Listed`), which never needs the full check.
@@ -409,9 +438,30 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
     let mut sorted: Vec<u32> = (0..words.all.len() as u32).collect();
     sorted.sort_unstable_by(|a, b| words.all[*a as usize].cmp(&words.all[*b as usize]));
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); words.all.len()];
+    let mut mentions: Vec<Vec<u32>> = vec![Vec::new(); words.all.len()];
+    let mut keywords: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut listers: HashMap<u32, Vec<u32>> = HashMap::new();
+    // each list once per entry, in entry order
+    let push = |list: &mut Vec<u32>, i: u32| {
+        if list.last() != Some(&i) {
+            list.push(i);
+        }
+    };
     for (i, e) in entries.iter().enumerate() {
+        let i = i as u32;
         for &id in &e.text {
-            postings[id as usize].push(i as u32);
+            postings[id as usize].push(i);
+        }
+        for p in &e.places {
+            for &id in &p.words {
+                push(&mut mentions[id as usize], i);
+            }
+            for &id in &p.keys {
+                push(keywords.entry(id).or_default(), i);
+            }
+        }
+        for &(id, _) in &e.listed {
+            push(listers.entry(id).or_default(), i);
         }
     }
     // what building took (parsed résumés, word lists) goes back to the system
@@ -426,6 +476,9 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
         words,
         sorted,
         postings,
+        mentions,
+        keywords,
+        listers,
         vocabulary: OnceLock::new(),
     })
 }
