@@ -282,17 +282,26 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
         .chain(&job.nice)
         .map(|(k, _)| index.term(k))
         .collect();
-    // every candidate's grade for each skill at once, from the postings; a
-    // skill they cannot grade is looked at candidate by candidate
-    let grades: Vec<Option<Vec<u8>>> = terms.iter().map(|t| index.grades(t)).collect();
+    // every candidate's grade for each skill at once, from the postings;
+    // the few the postings cannot grade are looked at one by one
+    let mut grades: Vec<Vec<u8>> = Vec::with_capacity(terms.len());
+    for (j, t) in terms.iter().enumerate() {
+        let (mut g, unsure) = index.grades(t);
+        for e in unsure {
+            let h = indexed_hits(ctx, &index, &terms[j..=j], &index.entries[e as usize])?;
+            g[e as usize] = match h[0] {
+                Has::Listed { .. } => 2,
+                Has::Mentioned { .. } => 1,
+                Has::No => 0,
+            };
+        }
+        grades.push(g);
+    }
     let mut scored: Vec<(i64, &Arc<Entry>)> = Vec::with_capacity(index.entries.len());
     let mut weights = vec![0.0; terms.len()];
     for (i, e) in index.entries.iter().enumerate() {
-        for (j, g) in grades.iter().enumerate() {
-            weights[j] = match g {
-                Some(g) => f64::from(g[i]) / 2.0,
-                None => weight(&indexed_hits(ctx, &index, &terms[j..=j], e)?[0]),
-            };
+        for (w, g) in weights.iter_mut().zip(&grades) {
+            *w = f64::from(g[i]) / 2.0;
         }
         scored.push((score(&job, &weights, e.years), e));
     }

@@ -261,26 +261,43 @@ impl Index {
     }
 
     /// How every entry (by position) has the skill of `t`: 2 listed, 1
-    /// mentioned, 0 not at all, as `has` says, from the postings; `None`
-    /// for a term only `has` entry by entry can tell (`Term::long`).
-    pub fn grades(&self, t: &Term) -> Option<Vec<u8>> {
-        if t.long || t.too_long {
-            return None;
-        }
-        let mut g = vec![0u8; self.entries.len()];
+    /// mentioned, 0 not at all, as `has` says, from the postings; and the
+    /// entries only `has` can tell (every word of a phrase of several words
+    /// appears, not necessarily together), each once.
+    pub fn grades(&self, t: &Term) -> (Vec<u8>, Vec<u32>) {
+        let n = self.entries.len();
+        let mut g = vec![0u8; n];
         let mut mark = |list: Option<&Vec<u32>>, grade: u8| {
             for &e in list.map_or(&[][..], Vec::as_slice) {
                 g[e as usize] = g[e as usize].max(grade);
             }
         };
-        for ph in &t.phrases {
+        for ph in t.phrases.iter().filter(|ph| ph.len() == 1) {
             mark(self.mentions.get(ph[0] as usize), 1);
         }
         if let Some(id) = t.id {
             mark(self.keywords.get(&id), 1);
             mark(self.listers.get(&id), 2);
         }
-        Some(g)
+        let mut unsure = vec![false; n];
+        if t.too_long {
+            unsure.iter_mut().for_each(|u| *u = true);
+        }
+        for ph in t.phrases.iter().filter(|ph| ph.len() > 1) {
+            let mut all = vec![0usize; n];
+            for &w in ph {
+                for &e in self.mentions.get(w as usize).map_or(&[][..], Vec::as_slice) {
+                    all[e as usize] += 1;
+                }
+            }
+            for (u, c) in unsure.iter_mut().zip(all) {
+                *u |= c >= ph.len();
+            }
+        }
+        let unsure = (0..n as u32)
+            .filter(|&e| unsure[e as usize] && g[e as usize] < 2)
+            .collect();
+        (g, unsure)
     }
 
     /// Whether `e` lists the skill (`Has::Listed`), which never needs the full check.
