@@ -191,16 +191,68 @@ fn points(w: f64, s: f64) -> i64 {
 /// weight of each of the job's skills (required first).
 fn shares(job: &Job, weights: &[f64], have: f64) -> (f64, f64, f64) {
     let (req, nice) = weights.split_at(job.required.len());
-    let yrs = job
-        .min_years
-        .map_or(1.0, |want| (have / want as f64).min(1.0));
-    (share(req), share(nice), yrs)
+    (share(req), share(nice), years_share(job, have))
 }
 
-/// The score alone, as `fit_of` computes it (for ranking every candidate).
-fn score(job: &Job, weights: &[f64], have: f64) -> i64 {
-    let (req, nice, yrs) = shares(job, weights, have);
-    points(WEIGHTS.0, req) + points(WEIGHTS.1, nice) + points(WEIGHTS.2, yrs)
+/// The points of a part of `n` skills, for each count of half-points had
+/// (0 to 2n), as `fit_of` computes them: the share of `k` halves is k/2 of n.
+fn half_points(n: usize, w: f64) -> Vec<i64> {
+    (0..=2 * n)
+        .map(|k| {
+            let mut weights = vec![0.0; n];
+            // the same sum of halves and ones, spread over the skills
+            for (i, x) in weights.iter_mut().enumerate() {
+                *x = match k.saturating_sub(2 * i) {
+                    0 => 0.0,
+                    1 => 0.5,
+                    _ => 1.0,
+                };
+            }
+            points(w, share(&weights))
+        })
+        .collect()
+}
+
+/// The points for years, as `fit_of` computes them.
+fn years_points(job: &Job, have: f64) -> i64 {
+    points(WEIGHTS.2, years_share(job, have))
+}
+
+fn years_share(job: &Job, have: f64) -> f64 {
+    job.min_years
+        .map_or(1.0, |want| (have / want as f64).min(1.0))
+}
+
+/// Entries by score, best first, ties in the entries' order: a counting sort
+/// (scores run from 0 to 100), so 10 000 candidates are placed in one pass.
+fn best_first<'e>(scores: &[i64], entries: &'e [Arc<Entry>]) -> Vec<(i64, &'e Arc<Entry>)> {
+    let max = scores.iter().copied().max().unwrap_or(0);
+    let min = scores.iter().copied().min().unwrap_or(0);
+    if min < 0 || max > 1000 {
+        let mut order: Vec<usize> = (0..scores.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(scores[i]));
+        return order
+            .into_iter()
+            .map(|i| (scores[i], &entries[i]))
+            .collect();
+    }
+    // start[s]: where the first candidate with score s goes
+    let mut start = vec![0usize; max as usize + 2];
+    for &s in scores {
+        start[s as usize] += 1;
+    }
+    let mut at = 0;
+    for s in (0..=max as usize).rev() {
+        let n = start[s];
+        start[s] = at;
+        at += n;
+    }
+    let mut out: Vec<Option<(i64, &Arc<Entry>)>> = vec![None; scores.len()];
+    for (i, &s) in scores.iter().enumerate() {
+        out[start[s as usize]] = Some((s, &entries[i]));
+        start[s as usize] += 1;
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// How a candidate with these `hits` and `have` years fits `job`.
@@ -297,16 +349,27 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
         }
         grades.push(g);
     }
-    let mut scored: Vec<(i64, &Arc<Entry>)> = Vec::with_capacity(index.entries.len());
-    let mut weights = vec![0.0; terms.len()];
-    for (i, e) in index.entries.iter().enumerate() {
-        for (w, g) in weights.iter_mut().zip(&grades) {
-            *w = f64::from(g[i]) / 2.0;
-        }
-        scored.push((score(&job, &weights, e.years), e));
-    }
-    // best first; the index is in username order and the sort is stable
-    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    // a score only depends on how many half-points of each kind a candidate
+    // has (and their years): the points for each count, computed once
+    let n_req = job.required.len();
+    let req_points = half_points(n_req, WEIGHTS.0);
+    let nice_points = half_points(job.nice.len(), WEIGHTS.1);
+    let scores: Vec<i64> = (0..index.entries.len())
+        .map(|i| {
+            let (mut r, mut n) = (0usize, 0usize);
+            for (j, g) in grades.iter().enumerate() {
+                if j < n_req {
+                    r += usize::from(g[i]);
+                } else {
+                    n += usize::from(g[i]);
+                }
+            }
+            let e = &index.entries[i];
+            req_points[r] + nice_points[n] + years_points(&job, e.years)
+        })
+        .collect();
+    // best first, ties in username order (the index's): a stable counting sort
+    let scored = best_first(&scores, &index.entries);
     let total = scored.len();
     let (page, next) = match candidates::page(scored, args) {
         Ok(p) => p,
@@ -436,6 +499,13 @@ mod tests {
         assert_eq!(nice, ["kubernetes", "node.js"]);
         assert_eq!(job.min_years, Some(5));
         assert_eq!(parse_job(&"x ".repeat(10), &none).required, vec![]);
+    }
+
+    #[test]
+    fn points_by_halves_are_the_shares_of_fit() {
+        assert_eq!(half_points(0, 60.0), vec![60]);
+        assert_eq!(half_points(2, 60.0), vec![0, 15, 30, 45, 60]);
+        assert_eq!(half_points(3, 20.0), vec![0, 3, 7, 10, 13, 17, 20]);
     }
 
     #[test]
