@@ -754,6 +754,11 @@ const STOPWORDS: &[&str] = &[
 /// outside the tokens already taken? Returns where.
 fn find_phrase(tokens: &[Token], used: &[bool], phrase: &str) -> Option<usize> {
     let p: Vec<&str> = phrase.split(' ').collect();
+    find_words(tokens, used, &p)
+}
+
+/// Where the words `p` first stand together, none of them used.
+fn find_words(tokens: &[Token], used: &[bool], p: &[&str]) -> Option<usize> {
     (0..tokens.len().saturating_sub(p.len() - 1)).find(|&i| {
         p.iter()
             .enumerate()
@@ -761,15 +766,30 @@ fn find_phrase(tokens: &[Token], used: &[bool], phrase: &str) -> Option<usize> {
     })
 }
 
-/// Marks every occurrence of the phrase as used; where the first one was.
-fn mark(tokens: &[Token], used: &mut [bool], phrase: &str) -> Option<usize> {
+/// Marks every occurrence of the phrase (its words) as used; where the
+/// first one was.
+fn mark(tokens: &[Token], used: &mut [bool], p: &[&str]) -> Option<usize> {
     let mut first = None;
-    while let Some(i) = find_phrase(tokens, used, phrase) {
-        let n = phrase.split(' ').count();
-        used[i..i + n].iter_mut().for_each(|u| *u = true);
+    while let Some(i) = find_words(tokens, used, p) {
+        used[i..i + p.len()].iter_mut().for_each(|u| *u = true);
         first = first.or(Some(i));
     }
     first
+}
+
+/// Every cue phrase as words, longest first (a stable sort, so cues of one
+/// length keep the table's order): made once, read by every question.
+fn cues() -> &'static [(Intent, Vec<&'static str>)] {
+    static CUE_WORDS: std::sync::OnceLock<Vec<(Intent, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    CUE_WORDS.get_or_init(|| {
+        let mut cues: Vec<(Intent, Vec<&'static str>)> = CUES
+            .iter()
+            .flat_map(|(i, ps)| ps.iter().map(move |p| (*i, p.split(' ').collect())))
+            .collect();
+        cues.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        cues
+    })
 }
 
 /// The intents a question names, each with the position of its first cue,
@@ -777,12 +797,8 @@ fn mark(tokens: &[Token], used: &mut [bool], phrase: &str) -> Option<usize> {
 pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<(Intent, usize)> {
     let mut found: Vec<(Intent, usize)> = Vec::new();
     // longer phrases first, so "where does she work" wins over "work"
-    let mut cues: Vec<(Intent, &str)> = CUES
-        .iter()
-        .flat_map(|(i, ps)| ps.iter().map(move |p| (*i, *p)))
-        .collect();
-    cues.sort_by_key(|(_, p)| std::cmp::Reverse(p.split(' ').count()));
-    for (intent, phrase) in cues {
+    for (intent, phrase) in cues() {
+        let intent = *intent;
         if let Some(at) = mark(tokens, used, phrase) {
             match found.iter_mut().find(|(i, _)| *i == intent) {
                 Some(slot) => slot.1 = slot.1.min(at),

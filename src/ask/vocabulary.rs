@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use super::facts::Facts;
-use super::normalise::{Token, words};
+use super::normalise::{Token, each_word, words};
 
 /// Groups of spellings of one term; the first is how answers name it.
 const SYNONYMS: &[&[&str]] = &[
@@ -359,12 +359,22 @@ pub const MAX_WORDS: usize = 5;
 impl Vocabulary {
     pub fn of(f: &Facts) -> Vocabulary {
         let mut terms: BTreeMap<String, Vec<(Kind, String)>> = BTreeMap::new();
+        let mut joined = String::new();
         let mut add = |kind: Kind, text: &str| {
-            let w = words(text);
-            if w.is_empty() || w.len() > MAX_WORDS {
+            // the words joined by spaces (`normalise`), in one reused buffer
+            joined.clear();
+            let mut n = 0;
+            each_word(text, |x| {
+                if n > 0 {
+                    joined.push(' ');
+                }
+                joined.push_str(x);
+                n += 1;
+            });
+            if n == 0 || n > MAX_WORDS {
                 return;
             }
-            let entry = terms.entry(canon(&w.join(" "))).or_default();
+            let entry = terms.entry(canon(&joined)).or_default();
             if !entry.iter().any(|(k, _)| *k == kind) {
                 entry.push((kind, text.trim().to_string()));
             }
@@ -488,10 +498,30 @@ pub const MAX_TERMS: usize = 12;
 
 /// Does `text` name the term `key` (as a whole word sequence, any synonym)?
 pub fn mentions(text: &str, key: &str) -> bool {
-    let w = words(text);
-    let n = words(key).len().max(1);
-    (1..=MAX_WORDS.min(w.len())).any(|len| w.windows(len).any(|win| canon(&win.join(" ")) == key))
-        || (n > MAX_WORDS && w.join(" ").contains(key))
+    let mut w: Vec<String> = Vec::new();
+    each_word(text, |x| w.push(x.to_string()));
+    let mut n = 0;
+    each_word(key, |_| n += 1);
+    // each window's words joined in one reused buffer, looked up without a copy
+    let mut buf = String::new();
+    let found = (1..=MAX_WORDS.min(w.len())).any(|len| {
+        w.windows(len).any(|win| {
+            buf.clear();
+            for (i, x) in win.iter().enumerate() {
+                if i > 0 {
+                    buf.push(' ');
+                }
+                buf.push_str(x);
+            }
+            is_canon(&buf, key)
+        })
+    });
+    found || (n > MAX_WORDS && w.join(" ").contains(key))
+}
+
+/// `canon(norm) == key`, without making the canonical form.
+fn is_canon(norm: &str, key: &str) -> bool {
+    table().alias.get(norm).map_or(norm == key, |k| k == key)
 }
 
 #[cfg(test)]
