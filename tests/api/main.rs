@@ -9,6 +9,7 @@ mod auth;
 mod backup;
 mod cache;
 mod errors;
+mod fresh;
 mod helpers;
 mod http;
 mod jsonschema;
