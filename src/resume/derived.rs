@@ -67,8 +67,12 @@ pub fn refresh(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<R
     let resume = Resume::load(conn, user_id)?;
     search::refresh(conn, &resume)?;
     match render::store(conn, &resume, resume.disabled)? {
-        Some((public, tag)) => stored::refresh(conn, user_id, &public, &tag)?,
-        None => stored::forget(conn, user_id)?,
+        // a page too long to keep is rendered on each view instead
+        // (`stored::MAX_KEPT`); rendering it here would only hold the writer
+        Some((public, tag, len)) if len <= stored::MAX_KEPT / 2 => {
+            stored::refresh(conn, user_id, &public, &tag)?
+        }
+        _ => stored::forget(conn, user_id)?,
     }
     conn.prepare_cached("DELETE FROM stale_resumes WHERE user_id = ?1")?
         .execute([user_id])?;

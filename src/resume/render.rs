@@ -45,12 +45,13 @@ pub fn etag(body: &str) -> String {
 /// public or the account is disabled. The JSON Resume form, read far less
 /// often, is left to render on its next read (`jsonresume`), which keeps
 /// writes cheaper.
-/// Returns the public JSON and its ETag, `None` when it was removed.
+/// Returns the public JSON, its ETag and its length in bytes, `None` when it
+/// was removed.
 pub fn store(
     conn: &rusqlite::Connection,
     r: &Resume,
     disabled: bool,
-) -> rusqlite::Result<Option<(Value, String)>> {
+) -> rusqlite::Result<Option<(Value, String, usize)>> {
     if !r.profile.is_public || disabled {
         conn.prepare_cached("DELETE FROM public_renders WHERE user_id = ?1")?
             .execute([&r.user_id])?;
@@ -67,7 +68,7 @@ pub fn store(
            jsonresume = NULL, jsonresume_etag = NULL",
     )?
     .execute(params![r.user_id, json, tag])?;
-    Ok(Some((value, tag)))
+    Ok(Some((value, tag, json.len())))
 }
 
 /// The public JSON Resume of `user_id`, rendering and keeping it when a

@@ -114,7 +114,7 @@ fn render_now(
         serde_json::from_str(&body).map_err(|e| ApiError::internal(format!("rendering: {e}")))?;
     let t = stored::Template::render(&resume, theme, day);
     let tag = t.tag();
-    if crate::store::health::current().is_none() {
+    if crate::store::health::current().is_none() && t.html.len() <= stored::MAX_KEPT {
         let _ = db::write(&ctx.app.pool, |tx| {
             Ok(stored::keep(tx, &user_id, &json_etag, theme, day, &t)?)
         });

@@ -18,6 +18,11 @@ use super::page;
 use crate::policy::plans::plan_of;
 use crate::resume::presentation::{self, DEFAULT_THEME};
 
+/// The largest page kept. A longer one (a résumé of hundreds of rows) is
+/// rendered on each view: it would take more room than it saves time, and
+/// sending it costs more than rendering it.
+pub const MAX_KEPT: usize = 64 * 1024;
+
 /// A page without its origin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -181,7 +186,8 @@ pub fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Option<Kept>> 
 pub const COLUMNS: &str =
     "pg.json_etag, pg.theme, pg.day, pg.html, pg.cuts, pg.etag, pg.img_origin";
 
-/// Keeps the page of this public JSON (with its ETag), theme and day.
+/// Keeps the page of this public JSON (with its ETag), theme and day; one
+/// past `MAX_KEPT` is not kept (and one kept before is forgotten).
 pub fn keep(
     conn: &rusqlite::Connection,
     user_id: &str,
@@ -191,6 +197,10 @@ pub fn keep(
     t: &Template,
 ) -> rusqlite::Result<String> {
     let tag = t.tag();
+    if t.html.len() > MAX_KEPT {
+        forget(conn, user_id)?;
+        return Ok(tag);
+    }
     conn.prepare_cached(
         "INSERT INTO public_pages (user_id, json_etag, theme, day, html, cuts, etag, img_origin)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
