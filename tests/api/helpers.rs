@@ -1,77 +1,23 @@
 //! `spawn_app()`: the real `restume` binary on 127.0.0.1:0 with a fresh
 //! temporary database, and a tiny HTTP/1.1 client that speaks to it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// The JWT secret test servers use, so tests can forge tokens with it.
-pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
-pub const PASSWORD: &str = "correct horse battery";
-
-pub const GENEROUS_LIMITS: &[&str] = &[
-    "--limit-login-ip",
-    "10000:1000/s",
-    "--limit-login-account",
-    "10000:1000/s",
-    "--limit-register",
-    "10000:1000/s",
-    "--limit-public",
-    "10000:1000/s",
-    "--limit-jwt",
-    "10000:1000/s",
-];
-
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new() -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "restume-test-{}-{}-{nanos}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    /// The names of the files in the folder, sorted.
-    pub fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub use crate::common::{GENEROUS_LIMITS, PASSWORD, SECRET, TempDir, bin, skipped};
 
 pub struct TestApp {
     pub addr: SocketAddr,
     pub child: Child,
     pub dir: Arc<TempDir>,
     pub logs: Arc<Mutex<Vec<String>>>,
-}
-
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_restume")
 }
 
 pub fn spawn_app() -> TestApp {
@@ -84,27 +30,7 @@ pub fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> TestApp {
 
 /// Starts a server on the database `restume.db` in `dir`.
 pub fn spawn_in(dir: Arc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> TestApp {
-    let db = dir.0.join("restume.db");
-    let mut cmd = Command::new(bin());
-    cmd.arg("serve")
-        .args([
-            "--bind",
-            "127.0.0.1:0",
-            "--bcrypt-cost",
-            "4",
-            "--threads",
-            "4",
-        ])
-        // generous limits, so tests of other things are not cut off; the
-        // limit tests set their own (a later flag wins)
-        .args(GENEROUS_LIMITS)
-        .arg("--db")
-        .arg(&db)
-        .args(args)
-        .env("RESTUME_JWT_SECRET", SECRET)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut cmd = crate::common::serve_command(&dir.0.join("restume.db"), args);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -113,29 +39,13 @@ pub fn spawn_in(dir: Arc<TempDir>, args: &[&str], env: &[(&str, &str)]) -> TestA
 
 /// Runs `cmd` (a server, or something that starts one, with its stderr
 /// piped) and waits for the server's "listening on" line; the log is kept.
-pub fn start(mut cmd: Command, dir: Arc<TempDir>) -> TestApp {
-    let mut child = cmd.spawn().expect("start the server");
-    let stderr = child.stderr.take().unwrap();
-    let logs = Arc::new(Mutex::new(Vec::new()));
-    let (tx, rx) = mpsc::channel();
-    let sink = Arc::clone(&logs);
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if let Some(addr) = line.split("listening on http://").nth(1) {
-                let _ = tx.send(addr.trim().to_string());
-            }
-            sink.lock().unwrap().push(line);
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| panic!("server did not start: {:?}", logs.lock().unwrap()));
+pub fn start(cmd: Command, dir: Arc<TempDir>) -> TestApp {
+    let s = crate::common::start_logged(cmd);
     TestApp {
-        addr: addr.parse().unwrap(),
-        child,
+        addr: s.addr.parse().unwrap(),
+        child: s.child,
         dir,
-        logs,
+        logs: s.logs,
     }
 }
 
@@ -470,10 +380,4 @@ impl TestApp {
         );
         assert_eq!(r.status, 201, "{}", r.text());
     }
-}
-
-/// Says that a test did not run, and why, where `cargo test` shows it: the
-/// harness captures `eprintln!` of passing tests, not direct writes.
-pub fn skipped(why: &str) {
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
 }

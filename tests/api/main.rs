@@ -8,6 +8,8 @@ mod ask;
 mod auth;
 mod backup;
 mod cache;
+#[path = "../common/mod.rs"]
+mod common;
 mod errors;
 mod fresh;
 mod helpers;

@@ -2,43 +2,17 @@
 //! `restume` binary run as a client against it, with `XDG_CONFIG_HOME` in a
 //! temporary folder of its own.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 
-pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
-pub const PASSWORD: &str = "correct horse battery";
-
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_restume")
-}
-
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new() -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "restume-cli-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub use crate::common::{PASSWORD, SECRET, TempDir, bin, skipped};
+use crate::common::{serve_command, start_logged};
 
 pub struct Server {
     pub url: String,
@@ -54,65 +28,17 @@ impl Drop for Server {
     }
 }
 
-const GENEROUS: &[&str] = &[
-    "--limit-login-ip",
-    "10000:1000/s",
-    "--limit-login-account",
-    "10000:1000/s",
-    "--limit-register",
-    "10000:1000/s",
-    "--limit-public",
-    "10000:1000/s",
-    "--limit-jwt",
-    "10000:1000/s",
-    "--limit-ask",
-    "10000:1000/s",
-];
-
-/// A server with generous limits; later `args` win over them.
+/// A server with generous limits (the ask bucket too); later `args` win.
 pub fn server(args: &[&str]) -> Server {
     let dir = TempDir::new();
-    let mut child = Command::new(bin())
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--bcrypt-cost",
-            "4",
-            "--threads",
-            "4",
-        ])
-        .args(GENEROUS)
-        .arg("--db")
-        .arg(dir.0.join("restume.db"))
-        .args(args)
-        .env("RESTUME_JWT_SECRET", SECRET)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let stderr = child.stderr.take().unwrap();
-    let logs = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&logs);
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if let Some(addr) = line.split("listening on http://").nth(1) {
-                let _ = tx.send(addr.trim().to_string());
-            }
-            sink.lock().unwrap().push(line);
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| panic!("server did not start: {:?}", logs.lock().unwrap()));
+    let mut all = vec!["--limit-ask", "10000:1000/s"];
+    all.extend_from_slice(args);
+    let s = start_logged(serve_command(&dir.0.join("restume.db"), &all));
     Server {
-        url: format!("http://{addr}"),
-        child,
+        url: format!("http://{}", s.addr),
+        child: s.child,
         dir,
-        logs,
+        logs: s.logs,
     }
 }
 
@@ -323,9 +249,4 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/jsonresume")
         .join(name)
-}
-
-/// Prints why a test did not run (a tool it needs is missing).
-pub fn skipped(why: &str) {
-    eprintln!("SKIPPED: {why}");
 }

@@ -3,6 +3,8 @@
 //! with its own `XDG_CONFIG_HOME`.
 
 mod auth;
+#[path = "../common/mod.rs"]
+mod common;
 mod helpers;
 mod https;
 mod owner;
