@@ -45,6 +45,14 @@ pub struct Args {
 }
 
 impl Args {
+    /// The first word (a command's verb), or `default` when there is none.
+    pub fn verb(&self, default: &str) -> String {
+        self.words
+            .first()
+            .cloned()
+            .unwrap_or_else(|| default.into())
+    }
+
     /// Splits `args` into words and the options of `known` (plus the global
     /// ones). `--name=value` and `--name value` both work; `--` ends options;
     /// a lone `-` is a word (stdin).

@@ -13,12 +13,7 @@ use super::session::Ctx;
 const PATH: &str = "/v1/auth/api-keys";
 
 pub fn keys(ctx: &mut Ctx) -> Done {
-    let verb = ctx
-        .args
-        .words
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "list".into());
+    let verb = ctx.args.verb("list");
     let client = ctx.owner()?;
     match verb.as_str() {
         "list" | "ls" => {

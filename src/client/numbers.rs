@@ -19,16 +19,11 @@ pub fn analytics(ctx: &mut Ctx) -> Done {
     let counts = |d: &serde_json::Value| {
         ["views", "api_requests", "asks", "mcp_exposures"].map(|k| out::cell(&d[k]))
     };
-    let mut rows: Vec<Vec<String>> = a["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|d| {
-            let mut r = vec![out::cell(&d["day"])];
-            r.extend(counts(d));
-            r
-        })
-        .collect();
+    let mut rows: Vec<Vec<String>> = out::item_rows(&a, |d| {
+        let mut r = vec![out::cell(&d["day"])];
+        r.extend(counts(d));
+        r
+    });
     let mut total = vec!["total".to_string()];
     total.extend(counts(&a["totals"]));
     rows.push(total);
@@ -73,12 +68,7 @@ pub fn usage(ctx: &mut Ctx) -> Done {
 const TRANSCRIPTS: &str = "/v1/me/transcripts";
 
 pub fn transcripts(ctx: &mut Ctx) -> Done {
-    let verb = ctx
-        .args
-        .words
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "list".into());
+    let verb = ctx.args.verb("list");
     let client = ctx.owner()?;
     let id = |ctx: &Ctx| -> Result<String, Fail> {
         ctx.args.at_most(ctx.command, 2)?;
@@ -107,20 +97,15 @@ pub fn transcripts(ctx: &mut Ctx) -> Done {
                 return out::raw(&reply);
             }
             let page = reply.json()?;
-            let rows: Vec<Vec<String>> = page["items"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|t| {
-                    vec![
-                        out::short_id(&t["id"]),
-                        out::cell(&t["updated_at"]),
-                        visitor(&t["visitor"]),
-                        out::cell(&t["message_count"]),
-                        out::cell(&t["first_message"]),
-                    ]
-                })
-                .collect();
+            let rows: Vec<Vec<String>> = out::item_rows(&page, |t| {
+                vec![
+                    out::short_id(&t["id"]),
+                    out::cell(&t["updated_at"]),
+                    visitor(&t["visitor"]),
+                    out::cell(&t["message_count"]),
+                    out::cell(&t["first_message"]),
+                ]
+            });
             out::print(&out::table(
                 &["ID", "LAST MESSAGE", "VISITOR", "MESSAGES", "FIRST MESSAGE"],
                 &rows,

@@ -172,6 +172,16 @@ fn cell_full(v: &Value) -> String {
 
 /// The first 8 characters of an id: enough to tell rows apart, and accepted
 /// back wherever an id is asked for.
+/// The table rows of a page's `items`, one per item (none when it has none).
+pub fn item_rows(page: &Value, row: impl Fn(&Value) -> Vec<String>) -> Vec<Vec<String>> {
+    page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(row)
+        .collect()
+}
+
 pub fn short_id(v: &Value) -> String {
     v.as_str().unwrap_or("").chars().take(8).collect()
 }

@@ -8,12 +8,7 @@ use super::out;
 use super::session::Ctx;
 
 pub fn theme(ctx: &mut Ctx) -> Done {
-    let verb = ctx
-        .args
-        .words
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "show".into());
+    let verb = ctx.args.verb("show");
     let client = ctx.owner()?;
     match verb.as_str() {
         "show" => {
@@ -80,12 +75,7 @@ const SECTIONS: [&str; 5] = [
 ];
 
 pub fn layout(ctx: &mut Ctx) -> Done {
-    let verb = ctx
-        .args
-        .words
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "show".into());
+    let verb = ctx.args.verb("show");
     let client = ctx.owner()?;
     let reply = match verb.as_str() {
         "show" => {

@@ -43,20 +43,15 @@ pub fn search(ctx: &mut Ctx) -> Done {
         return out::raw(&reply);
     }
     let page = reply.json()?;
-    let rows: Vec<Vec<String>> = page["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| {
-            vec![
-                out::cell(&p["username"]),
-                out::cell(&p["full_name"]),
-                out::cell(&p["headline"]),
-                out::cell(&p["location"]),
-                if p["open_to_work"] == true { "yes" } else { "" }.into(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = out::item_rows(&page, |p| {
+        vec![
+            out::cell(&p["username"]),
+            out::cell(&p["full_name"]),
+            out::cell(&p["headline"]),
+            out::cell(&p["location"]),
+            if p["open_to_work"] == true { "yes" } else { "" }.into(),
+        ]
+    });
     if !rows.is_empty() {
         out::print(&out::table(
             &["USERNAME", "NAME", "HEADLINE", "LOCATION", "OPEN TO WORK"],
