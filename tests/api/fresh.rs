@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::mcp::{names, tool};
 
 fn page(app: &TestApp, user: &str) -> Resp {
     app.get(&format!("/u/{user}"), Cred::None)
@@ -216,40 +217,9 @@ fn asks_follow_every_change_at_once() {
     );
 }
 
-fn tool(app: &TestApp, jwt: &str, name: &str, args: Value) -> Value {
-    let auth = format!("Bearer {jwt}");
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                      "params": {"name": name, "arguments": args}})
-    .to_string();
-    let r = app.request(
-        "POST",
-        "/mcp",
-        &[
-            ("Content-Type", "application/json"),
-            ("Accept", "application/json, text/event-stream"),
-            ("Authorization", &auth),
-            ("MCP-Protocol-Version", "2025-11-25"),
-        ],
-        Some(body.as_bytes()),
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-    let out = r.json();
-    assert_eq!(out["result"]["isError"], false, "{out}");
-    out["result"]["structuredContent"].clone()
-}
-
 /// The first two of a ranking (the other public profiles have no skills).
 fn top2(v: &Value) -> Vec<String> {
-    usernames(v, "ranking").into_iter().take(2).collect()
-}
-
-fn usernames(v: &Value, list: &str) -> Vec<String> {
-    v[list]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["username"].as_str().unwrap().to_string())
-        .collect()
+    names(v, "ranking").into_iter().take(2).collect()
 }
 
 #[test]
@@ -268,7 +238,7 @@ fn the_candidate_index_follows_every_change_at_once() {
     let rust = json!({"skills": ["rust"]});
     let job = json!({"job_description": "Required: Rust. Nice to have: Kubernetes."});
     assert_eq!(
-        usernames(
+        names(
             &tool(&app, &rita, "search_candidates", rust.clone()),
             "candidates"
         ),
@@ -284,7 +254,7 @@ fn the_candidate_index_follows_every_change_at_once() {
                 "summary": "Ran it all on k8s"}),
     );
     assert_eq!(
-        usernames(
+        names(
             &tool(&app, &rita, "search_candidates", rust.clone()),
             "candidates"
         ),
@@ -314,7 +284,7 @@ fn the_candidate_index_follows_every_change_at_once() {
         "search_candidates",
         json!({"text": "headline-fresh3"}),
     );
-    assert_eq!(usernames(&found, "candidates"), ["bob"]);
+    assert_eq!(names(&found, "candidates"), ["bob"]);
     assert_eq!(found["candidates"][0]["headline"], "Headline-FRESH3");
 
     // private: gone from every list at once, back when public again
@@ -328,7 +298,7 @@ fn the_candidate_index_follows_every_change_at_once() {
         ("list_candidates", json!({}), "candidates"),
         ("rank_candidates", job.clone(), "ranking"),
     ] {
-        let shown = usernames(&tool(&app, &rita, name, args), list);
+        let shown = names(&tool(&app, &rita, name, args), list);
         assert!(shown.contains(&"bob".to_string()), "{name}: {shown:?}");
         assert!(!shown.contains(&"ada".to_string()), "{name}: {shown:?}");
     }
@@ -338,7 +308,7 @@ fn the_candidate_index_follows_every_change_at_once() {
         &json!({"is_public": true}),
     );
     assert!(
-        usernames(
+        names(
             &tool(&app, &rita, "list_candidates", json!({})),
             "candidates"
         )
@@ -351,7 +321,7 @@ fn the_candidate_index_follows_every_change_at_once() {
         &json!({"is_disabled": true}),
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    let shown = usernames(&tool(&app, &rita, "rank_candidates", job), "ranking");
+    let shown = names(&tool(&app, &rita, "rank_candidates", job), "ranking");
     assert!(shown.contains(&"ada".to_string()) && !shown.contains(&"bob".to_string()));
     // a deleted account too
     let r = app.call(
@@ -362,7 +332,7 @@ fn the_candidate_index_follows_every_change_at_once() {
     );
     assert_eq!(r.status, 204, "{}", r.text());
     assert_eq!(
-        usernames(&tool(&app, &rita, "search_candidates", rust), "candidates"),
+        names(&tool(&app, &rita, "search_candidates", rust), "candidates"),
         Vec::<String>::new()
     );
 }

@@ -102,7 +102,7 @@ fn rpc(app: &TestApp, jwt: &str, method: &str, params: Value) -> Value {
 
 /// A tool's structured result; asserts it is not an error and that the
 /// text content holds the same JSON.
-fn tool(app: &TestApp, jwt: &str, name: &str, args: Value) -> Value {
+pub(crate) fn tool(app: &TestApp, jwt: &str, name: &str, args: Value) -> Value {
     let body = rpc(
         app,
         jwt,
@@ -131,7 +131,7 @@ fn tool_error(app: &TestApp, jwt: &str, name: &str, args: Value) -> String {
         .to_string()
 }
 
-fn names(list: &Value, key: &str) -> Vec<String> {
+pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
     list[key]
         .as_array()
         .unwrap()
