@@ -32,6 +32,24 @@ def check(name, ok, detail=""):
     return ok
 
 
+def api_call(base, method, path, body=None, token=None, key=None):
+    """One API request: (status, parsed JSON) on 2xx, else (status, body text)."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    if key:
+        req.add_header("X-API-Key", key)
+    try:
+        with urllib.request.urlopen(req) as r:
+            text = r.read().decode()
+            return r.status, (json.loads(text) if text else None)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -63,20 +81,7 @@ class Server:
         self.proc.wait(10)
 
     def call(self, method, path, body=None, token=None, key=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        if body is not None:
-            req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", f"Bearer {token}")
-        if key:
-            req.add_header("X-API-Key", key)
-        try:
-            with urllib.request.urlopen(req) as r:
-                text = r.read().decode()
-                return r.status, (json.loads(text) if text else None)
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
+        return api_call(self.base, method, path, body, token, key)
 
     def user(self, username, full_name):
         self.call("POST", "/v1/auth/register", {"username": username, "email": f"{username}@example.com",

@@ -23,7 +23,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import urllib.error
 import urllib.request
 
 from playwright.sync_api import sync_playwright
+
+from app_common import api_call, check, free_port, results
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACTS = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "browser-artifacts")
@@ -45,32 +46,12 @@ CHROMIUM_ARGS = [
 # A4 and Letter, less the @page margins of base.css (16 mm top/bottom, 15 mm sides)
 PAPERS = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append((name, bool(ok)))
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
-    return ok
-
-
 class Api:
     def __init__(self, base):
         self.base = base
 
     def call(self, method, path, body=None, token=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        if body is not None:
-            req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(req) as r:
-                text = r.read().decode()
-                return r.status, (json.loads(text) if text else None)
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
+        return api_call(self.base, method, path, body, token)
 
     def must(self, method, path, body=None, token=None, want=(200, 201)):
         status, answer = self.call(method, path, body, token)
@@ -138,12 +119,6 @@ def hostile_profile(api, token):
     api.must("PUT", "/v1/me/resume", doc, token)
     api.must("PATCH", "/v1/me/profile", {"open_to_work": True, "open_to_work_note": HOSTILE,
                                          "open_to_work_roles": [HOSTILE[:100]]}, token)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 CONTRAST_JS = r"""() => {
