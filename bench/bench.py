@@ -578,6 +578,18 @@ def non2xx_detail(counts, method=None, prefix=None):
     return ", ".join(f"{s}×{n}" for s, n in sorted(c.items()))
 
 
+def stop_wrks():
+    """Stops every wrk still running (on a signal, or after a failure)."""
+    STOPPING.set()
+    for p in WRKS:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
 def scenario(server, name, cmd, method=None, prefix=None):
     progress(f"scenario {name}: {cmd[cmd.index('-c') + 1]} connections, {SECONDS} s")
     server.reset_log()
@@ -947,14 +959,7 @@ def main():
                      "cost12_login_ms": t_login * 1000, "cores": os.cpu_count()}
         report(R)
     finally:
-        STOPPING.set()
-        for p in WRKS:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        stop_wrks()
         for srv in servers:
             try:
                 srv.stop()

@@ -550,14 +550,7 @@ def main():
                      "median_bytes": statistics.median(sizes)}
         report(R)
     finally:
-        B.STOPPING.set()
-        for p in B.WRKS:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        B.stop_wrks()
         for srv in reversed(servers):
             try:
                 srv.stop()
