@@ -2,7 +2,7 @@
 --
 -- Applied at every start, so every statement must be idempotent
 -- (CREATE ... IF NOT EXISTS). A change that cannot be expressed that way
--- steps PRAGMA user_version and gets a migration in src/db.rs.
+-- steps PRAGMA user_version and gets a migration in src/store/db.rs.
 -- Timestamps are INTEGER seconds since the Unix epoch (UTC); the API shows
 -- them as RFC 3339.
 
@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS profiles (
     is_public          INTEGER NOT NULL DEFAULT 1,
     updated_at         INTEGER NOT NULL
 ) STRICT;
+-- The public list, most recently updated first, read in order (a LIMIT of
+-- 20 then visits 20 rows, not every public profile).
+CREATE INDEX IF NOT EXISTS profiles_listed ON profiles(updated_at) WHERE is_public = 1;
 
 CREATE TABLE IF NOT EXISTS api_keys (
     id           TEXT PRIMARY KEY,
@@ -202,10 +205,13 @@ CREATE TABLE IF NOT EXISTS resume_extras (
     sections TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
 
--- The search index's row number for each user (stable across VACUUM).
+-- The search index's row number for each user (stable across VACUUM), and
+-- the user's username_key, so that a search ranks and breaks ties without
+-- visiting `users` for every match (src/resume/search.rs).
 CREATE TABLE IF NOT EXISTS search_docs (
-    doc     INTEGER PRIMARY KEY,
-    user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
+    doc          INTEGER PRIMARY KEY,
+    user_id      TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+    username_key TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
 -- The public résumé of each public, enabled profile, with strong ETags
@@ -262,9 +268,10 @@ CREATE TABLE IF NOT EXISTS stale_resumes (
     user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
 
--- Full-text search over public résumés, one row per user (rowid =
--- search_docs.doc), brought up to date after every change to that user's
--- résumé, and always before a search runs (src/resume/derived.rs). Contentless (the text lives in the tables above) and
+-- Full-text search over public résumés, one row per public, enabled user
+-- (rowid = search_docs.doc; a private or disabled user has none), brought up
+-- to date after every change to that user's résumé or visibility, and always
+-- before a search runs (src/resume/derived.rs). Contentless (the text lives in the tables above) and
 -- column-level detail: the least written per change that still ranks by
 -- column.
 CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
@@ -379,4 +386,4 @@ CREATE TABLE IF NOT EXISTS shortlist_members (
     PRIMARY KEY (shortlist_id, user_id)
 ) STRICT;
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -26,22 +26,26 @@ fn texts<'a>(r: &'a Resume, section: &str, col: &str) -> impl Iterator<Item = St
         })
 }
 
-/// The index row's number for a user, made on first use. (A table of its own,
-/// because the rowid of `users` may change on VACUUM.)
+/// The index row's number for a user, made on first use, with the user's
+/// username_key brought up to date. (A table of its own, because the rowid
+/// of `users` may change on VACUUM.)
 fn doc_id(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<i64> {
-    let found = conn
-        .prepare_cached("SELECT doc FROM search_docs WHERE user_id = ?1")?
-        .query_row([user_id], |r| r.get(0))
-        .optional()?;
-    if let Some(doc) = found {
-        return Ok(doc);
-    }
-    conn.prepare_cached("INSERT INTO search_docs (user_id) VALUES (?1)")?
-        .execute([user_id])?;
-    Ok(conn.last_insert_rowid())
+    conn.prepare_cached(
+        "INSERT INTO search_docs (user_id, username_key)
+         SELECT id, username_key FROM users WHERE id = ?1 AND true
+         ON CONFLICT (user_id) DO UPDATE SET username_key = excluded.username_key
+         RETURNING doc",
+    )?
+    .query_row([user_id], |r| r.get(0))
 }
 
+/// Rewrites the user's index row, or removes it when the profile is private
+/// or the user disabled: the index holds exactly who a search may find, so
+/// a search counts and ranks inside the index alone.
 pub fn refresh(conn: &rusqlite::Connection, r: &Resume) -> rusqlite::Result<()> {
+    if !r.profile.is_public || r.disabled {
+        return remove(conn, &r.user_id);
+    }
     let doc = doc_id(conn, &r.user_id)?;
     conn.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
         .execute([doc])?;
@@ -71,7 +75,8 @@ pub fn refresh(conn: &rusqlite::Connection, r: &Resume) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// Removes a user's index row (before the account goes).
+/// Removes a user's index row (when the profile goes private or the user is
+/// disabled, and before the account goes).
 pub fn remove(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "DELETE FROM search_index WHERE rowid IN (SELECT doc FROM search_docs WHERE user_id = ?1)",
@@ -149,23 +154,83 @@ pub struct Hit {
     pub open_to_work: bool,
 }
 
+/// The weights of bm25 for the columns of `search_index`, in order: the name
+/// counts most, a passing mention in the summary least.
+const RANK: &str = "bm25(search_index, 10.0, 5.0, 1.0, 5.0, 4.0, 3.0, 3.0)";
+
+const HIT: &str = "SELECT u.username, u.full_name, p.headline, p.location, p.open_to_work";
+
+fn hit(r: &rusqlite::Row) -> rusqlite::Result<Hit> {
+    Ok(Hit {
+        username: r.get(0)?,
+        full_name: r.get(1)?,
+        headline: r.get(2)?,
+        location: r.get(3)?,
+        open_to_work: r.get(4)?,
+    })
+}
+
 /// Public, enabled profiles matching the filters: best match first when there
-/// is a query, else the most recently updated. Returns the page and the total.
+/// is a query (ties by username), else the most recently updated. Returns the
+/// page and the total.
 pub fn search(conn: &rusqlite::Connection, f: &Filters) -> rusqlite::Result<(Vec<Hit>, i64)> {
+    let q = f.q.as_deref().map(fts_query).transpose()?.flatten();
+    let only_q = f.skill.is_none() && f.open_to_work.is_none() && f.location.is_none();
+    match q {
+        Some(q) if only_q => by_text(conn, &q, f),
+        q => filtered(conn, q, f),
+    }
+}
+
+/// A text query alone is answered inside the index, which holds exactly the
+/// public, enabled users: the count without leaving it, the ranking visiting
+/// only `search_docs` (for the username of a tie), and `users` and
+/// `profiles` only for the page's own rows. (Joining every match to both,
+/// as `filtered` must, took 55 ms for a term in 8 000 of 10 000 résumés.)
+fn by_text(conn: &rusqlite::Connection, q: &str, f: &Filters) -> rusqlite::Result<(Vec<Hit>, i64)> {
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM search_index WHERE search_index MATCH ?1")?
+        .query_row([q], |r| r.get(0))?;
+    let ids: Vec<String> = conn
+        .prepare_cached(&format!(
+            "SELECT d.user_id FROM search_index JOIN search_docs d ON d.doc = search_index.rowid
+             WHERE search_index MATCH ?1 ORDER BY {RANK}, d.username_key LIMIT ?2 OFFSET ?3"
+        ))?
+        .query_map(params![q, f.limit, f.offset], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut one = conn.prepare_cached(&format!(
+        "{HIT} FROM users u JOIN profiles p ON p.user_id = u.id
+         WHERE u.id = ?1 AND p.is_public = 1 AND u.is_disabled = 0"
+    ))?;
+    let mut hits = Vec::with_capacity(ids.len());
+    for id in &ids {
+        // the filter again, for an index a full disk kept from catching up
+        if let Some(h) = one.query_row([id], hit).optional()? {
+            hits.push(h);
+        }
+    }
+    Ok((hits, total))
+}
+
+fn filtered(
+    conn: &rusqlite::Connection,
+    q: Option<String>,
+    f: &Filters,
+) -> rusqlite::Result<(Vec<Hit>, i64)> {
     let mut from = String::from("users u JOIN profiles p ON p.user_id = u.id");
     let mut conds = vec![
         "p.is_public = 1".to_string(),
         "u.is_disabled = 0".to_string(),
     ];
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    let mut order = "p.updated_at DESC, u.username_key";
-    if let Some(q) = f.q.as_deref().map(fts_query).transpose()?.flatten() {
+    let mut order = "p.updated_at DESC, u.username_key".to_string();
+    if let Some(q) = q {
         from.push_str(
             " JOIN search_docs d ON d.user_id = u.id JOIN search_index ON search_index.rowid = d.doc",
         );
         args.push(q.into());
         conds.push(format!("search_index MATCH ?{}", args.len()));
-        order = "bm25(search_index, 10.0, 5.0, 1.0, 5.0, 4.0, 3.0, 3.0), u.username_key";
+        order = format!("{RANK}, u.username_key");
     }
     if let Some(skill) = &f.skill {
         args.push(skill.clone().into());
@@ -187,29 +252,26 @@ pub fn search(conn: &rusqlite::Connection, f: &Filters) -> rusqlite::Result<(Vec
         conds.push(format!("p.location LIKE ?{} ESCAPE '\\'", args.len()));
     }
     let filter = format!("FROM {from} WHERE {}", conds.join(" AND "));
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) {filter}"))?
-        .query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?;
+    let total: i64 = if args.is_empty() {
+        // the public list: exactly the public, enabled users have a
+        // rendering row (`derived::mark`, in every write's transaction)
+        conn.prepare_cached("SELECT count(*) FROM public_renders")?
+            .query_row([], |r| r.get(0))?
+    } else {
+        conn.prepare_cached(&format!("SELECT count(*) {filter}"))?
+            .query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?
+    };
     let mut page_args = args.clone();
     page_args.push(f.limit.into());
     page_args.push(f.offset.into());
     let sql = format!(
-        "SELECT u.username, u.full_name, p.headline, p.location, p.open_to_work {filter}
-         ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+        "{HIT} {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
         args.len() + 1,
         args.len() + 2
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let hits = stmt
-        .query_map(rusqlite::params_from_iter(&page_args), |r| {
-            Ok(Hit {
-                username: r.get(0)?,
-                full_name: r.get(1)?,
-                headline: r.get(2)?,
-                location: r.get(3)?,
-                open_to_work: r.get(4)?,
-            })
-        })?
+    let hits = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(&page_args), hit)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((hits, total))
 }

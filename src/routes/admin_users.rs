@@ -288,7 +288,10 @@ fn index_json(conn: &rusqlite::Connection) -> ApiResult<Value> {
         Ok(conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
     };
     let documents = one("SELECT count(*) FROM search_index")?;
-    let users = one("SELECT count(*) FROM users")?;
+    // the index holds the public, enabled users, and only them
+    let public = one(
+        "SELECT count(*) FROM users u JOIN profiles p ON p.user_id = u.id WHERE p.is_public = 1 AND u.is_disabled = 0",
+    )?;
     let joined = one("SELECT count(*) FROM search_index s JOIN search_docs d ON d.doc = s.rowid")?;
     // résumés written a moment ago whose rows are not rewritten yet
     let stale = one("SELECT count(*) FROM stale_resumes")?;
@@ -298,10 +301,8 @@ fn index_json(conn: &rusqlite::Connection) -> ApiResult<Value> {
         .optional()?;
     Ok(json!({
         "documents": documents,
-        "public_profiles": one(
-            "SELECT count(*) FROM users u JOIN profiles p ON p.user_id = u.id WHERE p.is_public = 1 AND u.is_disabled = 0"
-        )?,
-        "in_sync": documents == users && joined == documents && stale == 0,
+        "public_profiles": public,
+        "in_sync": documents == public && joined == documents && stale == 0,
         "last_rebuilt_at": last,
     }))
 }

@@ -174,6 +174,34 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
 /// What `CREATE ... IF NOT EXISTS` cannot change in a database made by an
 /// older version, done once, all or nothing.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    skills_v2(conn)?;
+    search_docs_v3(conn)
+}
+
+/// v2 → v3: `search_docs` keeps each user's username_key, and the index
+/// holds public, enabled users only. Every résumé is marked stale, so the
+/// refresher (or the first search) rewrites each index row the new way.
+fn search_docs_v3(conn: &Connection) -> rusqlite::Result<()> {
+    let has: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('search_docs') WHERE name = 'username_key')",
+        [],
+        |r| r.get(0),
+    )?;
+    if has {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "BEGIN IMMEDIATE;
+         ALTER TABLE search_docs ADD COLUMN username_key TEXT NOT NULL DEFAULT '';
+         INSERT OR IGNORE INTO stale_resumes (user_id) SELECT id FROM users;
+         COMMIT;",
+    )
+    .inspect_err(|_| {
+        let _ = conn.execute_batch("ROLLBACK");
+    })
+}
+
+fn skills_v2(conn: &Connection) -> rusqlite::Result<()> {
     // v1 → v2: skill names lose their UNIQUE constraint (see schema.sql).
     let skills: String = conn.query_row(
         "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'skills'",

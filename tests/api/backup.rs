@@ -494,7 +494,73 @@ fn a_version_1_database_is_migrated_at_start() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     assert!(!sql.contains("UNIQUE"), "{sql}");
+    assert_eq!(integrity(&db), "ok");
+}
+
+/// A version 2 database: `search_docs` without the username_key, and index
+/// rows for private profiles too. At start every résumé is marked stale and
+/// brought up to date the new way, so a search finds exactly the public
+/// profiles and the index is in sync.
+#[test]
+fn a_version_2_database_is_migrated_at_start() {
+    let dir = Arc::new(TempDir::new());
+    let mut app = spawn_in(Arc::clone(&dir), &[], &[]);
+    let ada = app.user("ada");
+    let bob = app.user("bob");
+    for jwt in [&ada, &bob] {
+        app.post("/v1/me/skills", Cred::Jwt(jwt), &json!({"name": "Fortran"}));
+    }
+    app.patch(
+        "/v1/me/profile",
+        Cred::Jwt(&bob),
+        &json!({"is_public": false}),
+    );
+    // a search first indexes what was written
+    assert_eq!(
+        app.get("/v1/profiles?q=fortran", Cred::None).json()["total"],
+        1
+    );
+    assert!(app.terminate().success());
+    {
+        let db = open_db(&app.db_path());
+        db.execute_batch(
+            "BEGIN;
+             ALTER TABLE search_docs DROP COLUMN username_key;
+             INSERT OR IGNORE INTO search_docs (user_id) SELECT id FROM users WHERE username = 'bob';
+             INSERT INTO search_index (rowid, name, skills)
+                 SELECT d.doc, 'bob', 'Fortran' FROM search_docs d
+                 JOIN users u ON u.id = d.user_id WHERE u.username = 'bob';
+             PRAGMA user_version = 2;
+             COMMIT;",
+        )
+        .unwrap();
+        assert_eq!(
+            count(&db, "search_index"),
+            2,
+            "ada, and bob as version 2 kept him"
+        );
+    }
+    let app = spawn_in(Arc::clone(&dir), &[], &[]);
+    let found = app.get("/v1/profiles?q=fortran", Cred::None).json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["username"], "ada");
+    let admin = app.admin("boss");
+    let status = app.get("/v1/admin/search-index", Cred::Jwt(&admin)).json();
+    assert_eq!(
+        (status["in_sync"].clone(), status["documents"].clone()),
+        (json!(true), json!(2)),
+        "ada and boss: {status}"
+    );
+    let db = open_db(&app.db_path());
+    let keys: Vec<String> = db
+        .prepare("SELECT username_key FROM search_docs d JOIN search_index s ON s.rowid = d.doc ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(keys, ["ada", "boss"]);
     assert_eq!(integrity(&db), "ok");
 }

@@ -165,3 +165,64 @@ fn parallel_writes_each_get_their_own_answer() {
     assert_eq!(names.len(), 17);
     assert!(names.contains(&"Same".to_string()));
 }
+
+/// The index holds exactly who a search may find: a disabled user leaves the
+/// results and the count at once and comes back when enabled, a new full
+/// name is found at once, and equal matches go by username (not by who was
+/// indexed first).
+#[test]
+fn a_text_search_follows_disabling_and_orders_ties_by_username() {
+    let app = spawn_app();
+    let admin = app.admin("boss");
+    for name in ["zed", "mia", "amy"] {
+        let jwt = app.user(name);
+        app.post("/v1/me/skills", Cred::Jwt(&jwt), &json!({"name": "Zig"}));
+    }
+    let order = |q: &str| -> (i64, Vec<String>) {
+        let v = app.get(&format!("/v1/profiles?q={q}"), Cred::None).json();
+        let names = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["username"].as_str().unwrap().to_string())
+            .collect();
+        (v["total"].as_i64().unwrap(), names)
+    };
+    assert_eq!(
+        order("zig"),
+        (3, vec!["amy".into(), "mia".into(), "zed".into()])
+    );
+    let page = app
+        .get("/v1/profiles?q=zig&limit=1&offset=1", Cred::None)
+        .json();
+    assert_eq!(
+        (page["total"].clone(), page["items"][0]["username"].clone()),
+        (json!(3), json!("mia"))
+    );
+
+    let r = app.patch(
+        "/v1/admin/users/mia",
+        Cred::Jwt(&admin),
+        &json!({"is_disabled": true}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(order("zig"), (2, vec!["amy".into(), "zed".into()]));
+    app.patch(
+        "/v1/admin/users/mia",
+        Cred::Jwt(&admin),
+        &json!({"is_disabled": false}),
+    );
+    assert_eq!(order("zig").0, 3);
+
+    let amy = app.login("amy", PASSWORD).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app.patch(
+        "/v1/me/account",
+        Cred::Jwt(&amy),
+        &json!({"full_name": "Amelia Quux"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(order("quux"), (1, vec!["amy".into()]));
+}
