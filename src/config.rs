@@ -35,7 +35,7 @@ pub const SETTINGS: &[Setting] = &[
         env: "RESTUME_THREADS",
         default: "16",
         secret: false,
-        doc: "request worker threads (1-1024)",
+        doc: "requests handled at once (1-1024)",
     },
     Setting {
         name: "max-connections",

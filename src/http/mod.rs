@@ -4,6 +4,7 @@
 //! handler uses.
 
 pub mod log;
+pub mod serve;
 pub mod server;
 pub mod startup;
 

@@ -2,7 +2,6 @@
 //! answer for errors, common headers and the access-log line.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use rouille::{Request, Response};
@@ -34,7 +33,6 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 pub fn handle(app: &App, req: &Request) -> Response {
-    app.in_flight.fetch_add(1, Ordering::SeqCst);
     let started = Instant::now();
     let id = request_id(req);
     let (result, caller, takes) = catch_unwind(AssertUnwindSafe(|| routes::dispatch(app, req)))
@@ -79,6 +77,5 @@ pub fn handle(app: &App, req: &Request) -> Response {
         ))
         .field(caller.map_or_else(|| "-".to_string(), |c| c.log_name()))
         .write();
-    app.in_flight.fetch_sub(1, Ordering::SeqCst);
     response
 }

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::app::App;
 use crate::config::Config;
-use crate::http::{log, server};
+use crate::http::{log, serve};
 use crate::store::background::Background;
 use crate::store::backup::{DbLock, sibling};
 use crate::store::db;
@@ -31,7 +31,6 @@ const WAL_FORCE_FRAMES: i64 = 16 * 1024;
 pub fn serve(config: Config) -> Result<(), String> {
     crate::malloc::tune();
     let db_path = config.db.clone();
-    let threads = config.threads;
     // Taken before the first connection and dropped after the last one
     // (declared first, so dropped last).
     let _lock = DbLock::try_acquire(&db_path)?.ok_or_else(|| {
@@ -55,19 +54,16 @@ pub fn serve(config: Config) -> Result<(), String> {
     } else {
         Some(start_checkpointer(&db_path, &app.pool)?)
     };
-    let handler_app = Arc::clone(&app);
-    let server = rouille::Server::new(app.config.bind, move |req| {
-        server::handle(&handler_app, req)
-    })
-    .map_err(|e| format!("cannot listen on {}: {e}", app.config.bind))?
-    .pool_size(threads);
+    let stop = Arc::new(AtomicBool::new(false));
+    let server =
+        tiny_http::Server::http_handled(app.config.bind, serve::handler(&app, Arc::clone(&stop))?)
+            .map_err(|e| format!("cannot listen on {}: {e}", app.config.bind))?;
     log::line(&format!(
         "restume {} listening on http://{}",
         env!("CARGO_PKG_VERSION"),
         server.server_addr()
     ));
 
-    let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
@@ -79,17 +75,15 @@ pub fn serve(config: Config) -> Result<(), String> {
     let warm = Arc::clone(&app);
     std::thread::spawn(move || warm.hasher.warm_up());
 
+    // requests are answered on their connections' threads (`serve`)
     while !stop.load(Ordering::SeqCst) {
-        server.poll_timeout(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(50));
     }
     notify_systemd("STOPPING=1");
     log::line("stopping: finishing requests in flight");
     let deadline = Instant::now() + DRAIN;
     while app.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
-    }
-    if app.in_flight.load(Ordering::SeqCst) == 0 {
-        server.join();
     }
     drop(server);
     drop(checkpointer);

@@ -88,40 +88,45 @@ pub fn remove(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<()
 /// The tokenizer of `search_index` in schema.sql (a test checks they agree).
 const TOKENIZE: &str = "unicode61 remove_diacritics 2";
 
-thread_local! {
-    /// An in-memory FTS5 table with the index's tokenizer, one per worker
-    /// thread: the only exact way to split a query into the index's tokens.
-    static TOKENIZER: std::cell::RefCell<Option<rusqlite::Connection>> =
-        const { std::cell::RefCell::new(None) };
+/// In-memory FTS5 tables with the index's tokenizer, the only exact way to
+/// split a query into the index's tokens: taken by a search and given back,
+/// so there are only ever as many as searches ran at once. (One per thread
+/// would be one per connection: requests run on their connection's thread.)
+static TOKENIZERS: std::sync::Mutex<Vec<rusqlite::Connection>> = std::sync::Mutex::new(Vec::new());
+
+fn tokenizer() -> rusqlite::Result<rusqlite::Connection> {
+    let kept = TOKENIZERS.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    if let Some(conn) = kept {
+        return Ok(conn);
+    }
+    let conn = rusqlite::Connection::open_in_memory()?;
+    conn.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = '{TOKENIZE}');
+         CREATE VIRTUAL TABLE v USING fts5vocab(t, instance);"
+    ))?;
+    Ok(conn)
 }
 
 /// `text` split into tokens exactly as `search_index` splits what it indexes
 /// (letters and digits of every script, diacritics folded, marks and
 /// punctuation as separators), in order.
 fn index_tokens(text: &str) -> rusqlite::Result<Vec<String>> {
-    TOKENIZER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let conn = rusqlite::Connection::open_in_memory()?;
-            conn.execute_batch(&format!(
-                "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = '{TOKENIZE}');
-                 CREATE VIRTUAL TABLE v USING fts5vocab(t, instance);"
-            ))?;
-            *slot = Some(conn);
-        }
-        let conn = slot.as_ref().expect("opened above");
-        // Nothing is ever committed: the row lives only inside this transaction.
-        conn.execute_batch("BEGIN")?;
-        let tokens = (|| {
-            conn.prepare_cached("INSERT INTO t (x) VALUES (?1)")?
-                .execute([text])?;
-            conn.prepare_cached("SELECT term FROM v ORDER BY offset")?
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })();
-        conn.execute_batch("ROLLBACK")?;
-        tokens
-    })
+    let conn = tokenizer()?;
+    // Nothing is ever committed: the row lives only inside this transaction.
+    conn.execute_batch("BEGIN")?;
+    let tokens = (|| {
+        conn.prepare_cached("INSERT INTO t (x) VALUES (?1)")?
+            .execute([text])?;
+        conn.prepare_cached("SELECT term FROM v ORDER BY offset")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })();
+    conn.execute_batch("ROLLBACK")?;
+    TOKENIZERS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(conn);
+    tokens
 }
 
 /// A user's words as an FTS5 query: the index's own tokens, each quoted (so

@@ -100,6 +100,56 @@ fn sigterm_stops_cleanly_and_leaves_the_database_file_alone() {
     assert!(app.log_text().contains("stopped cleanly"));
 }
 
+/// While a stop waits for the request in flight (here a write held up by a
+/// lock another program holds), a new request is turned away with 503 and
+/// `Connection: close`; the request in flight still finishes and is kept.
+#[test]
+fn a_stop_finishes_the_request_in_flight_and_turns_new_ones_away() {
+    use std::time::{Duration, Instant};
+    let mut app = spawn_app();
+    let jwt = app.user("ada");
+    let other = open_db(&app.db_path());
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let in_flight = std::thread::scope(|s| {
+        let app = &app;
+        let write = s.spawn(|| {
+            app.patch(
+                "/v1/me/profile",
+                Cred::Jwt(&jwt),
+                &json!({"headline": "during the stop"}),
+            )
+        });
+        // the write now waits for the lock (up to the 5 s busy timeout)
+        std::thread::sleep(Duration::from_millis(300));
+        signal(app.child.id(), "TERM");
+        let started = Instant::now();
+        while !app
+            .log_text()
+            .contains("stopping: finishing requests in flight")
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(3),
+                "{}",
+                app.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let r = app.get("/health", Cred::None);
+        r.problem(503, "unavailable");
+        assert_eq!(r.header("Connection"), Some("close"));
+        assert!(r.header("Retry-After").is_some());
+        other.execute_batch("ROLLBACK").unwrap();
+        write.join().unwrap()
+    });
+    assert_eq!(in_flight.status, 200, "{}", in_flight.text());
+    let status = wait_for(&mut app.child, Duration::from_secs(20));
+    assert!(status.success(), "{status:?}");
+    let headline: String = open_db(&app.db_path())
+        .query_row("SELECT headline FROM profiles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(headline, "during the stop");
+}
+
 #[test]
 fn a_generated_secret_survives_a_restart() {
     let dir = Arc::new(TempDir::new());
