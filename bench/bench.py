@@ -1083,10 +1083,12 @@ def report(R):
         row("7 cold start (fresh db → first 200)", None, [
             (f"median of {COLD_RUNS}", f"{cold:.1f} ms", "< 100 ms", cold < 100),
             ("runs", " / ".join(f"{x:.0f}" for x in R["cold"]["runs_ms"]) + " ms", "", None),
-            ("binary size", f"{bins['bytes'] / MB:.2f} MB", "≤ 8 MB", bins["bytes"] / MB <= 8),
+            # 10 MB: the bound of the binary with the owner CLI and its
+            # HTTPS client in it (issue 14); the server alone aimed at 8 MB
+            ("binary size", f"{bins['bytes'] / MB:.2f} MB", "≤ 10 MB", bins["bytes"] / MB <= 10),
             ("strip'ped copy",
-             "—" if bins["stripped_bytes"] is None else f"{bins['stripped_bytes'] / MB:.2f} MB", "≤ 8 MB",
-             None if bins["stripped_bytes"] is None else bins["stripped_bytes"] / MB <= 8)])
+             "—" if bins["stripped_bytes"] is None else f"{bins['stripped_bytes'] / MB:.2f} MB", "≤ 10 MB",
+             None if bins["stripped_bytes"] is None else bins["stripped_bytes"] / MB <= 10)])
 
     head = ["scenario", "req/s", "p50", "p99", "errors", "measure", "value", "target", ""]
     checks = [r[8] for r in rows if r[8]]
