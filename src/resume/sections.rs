@@ -431,25 +431,3 @@ pub struct Row {
 pub fn field_error(path: String, code: &'static str, message: &str) -> FieldError {
     FieldError::new(path, code, message)
 }
-
-/// A new section row's id: a UUID of version 7, whose leading bits are the
-/// time, so a new row's key goes at the end of the primary-key index rather
-/// than on a random page of it (a random page per insert was most of a
-/// skill insert's page reads and WAL writes at 80 000 rows). The time it
-/// tells is the row's `created_at`, which its owner sees anyway.
-pub fn new_row_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn new_row_ids_are_uuids_in_the_order_they_were_made() {
-        let ids: Vec<String> = (0..1000).map(|_| super::new_row_id()).collect();
-        for id in &ids {
-            let parsed = uuid::Uuid::parse_str(id).unwrap();
-            assert_eq!(parsed.get_version_num(), 7, "{id}");
-        }
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order");
-    }
-}

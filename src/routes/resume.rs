@@ -97,7 +97,7 @@ fn replace_rows(
     let mut insert = tx.prepare_cached(&s.insert_sql())?;
     for (i, (cells, extra)) in rows.iter().enumerate() {
         let mut args: Vec<rusqlite::types::Value> = vec![
-            crate::resume::sections::new_row_id().into(),
+            uuid::Uuid::new_v4().to_string().into(),
             user_id.to_string().into(),
             (i as i64).into(),
             now.into(),

@@ -92,7 +92,7 @@ pub fn create(ctx: &Ctx) -> ApiResult {
     let s = section(ctx);
     let (cells, position) = read_body(ctx, s)?;
     let user_id = ctx.user_id();
-    let id = crate::resume::sections::new_row_id();
+    let id = uuid::Uuid::new_v4().to_string();
     let body = db::write(&ctx.app.pool, |tx| {
         let (count, next): (i64, i64) = tx
             .prepare_cached(&format!(
