@@ -85,7 +85,14 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
 
 /// The normal form of a whole text: its tokens joined by single spaces.
 pub fn normalise(text: &str) -> String {
-    words(text).join(" ")
+    let mut out = String::with_capacity(text.len());
+    each_word(text, |w| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    });
+    out
 }
 
 /// The normal forms only.
@@ -114,6 +121,7 @@ mod tests {
             let mut got = Vec::new();
             each_word(text, |w| got.push(w.to_string()));
             assert_eq!(got, words(text), "{text}");
+            assert_eq!(normalise(text), words(text).join(" "), "{text}");
         }
     }
 }
