@@ -17,15 +17,16 @@ pub mod normalise;
 pub mod plan;
 pub mod profile;
 pub mod record;
+pub mod rendering;
 pub mod vocabulary;
 
 use serde_json::{Value, json};
 
 use answers::{Ask, Band, Grounding, Part};
 pub use facts::Facts;
-pub use profile::Profile;
 use intents::Intent;
 use plan::{CERT, is_school, is_tech};
+pub use profile::Profile;
 use vocabulary::{Entity, Kind};
 
 /// Today as days since 1970-01-01 (UTC). Debug builds take

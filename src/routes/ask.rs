@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Ctx, ok};
 use crate::ask::record::referrer_host;
-use crate::ask::{self, Answer, Context, Facts, Profile};
+use crate::ask::{self, Answer, Context, Profile};
 use crate::domain::Email;
 use crate::error::{ApiResult, FieldError};
 use crate::policy::plans::plan_of;
@@ -34,9 +34,9 @@ fn profile(ctx: &Ctx) -> ApiResult<(String, Arc<Profile>)> {
         return Ok((user_id, p));
     }
     let (user_id, body, etag) = super::public::rendering(ctx, username, "json")?;
-    let public: Value = serde_json::from_str(&body)
+    let facts = ask::rendering::parse(&body)
         .map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))?;
-    let p = Arc::new(Profile::new(Facts::from_public(&public)));
+    let p = Arc::new(Profile::new(facts));
     ctx.app.profiles.put(&user_id, &etag, Arc::clone(&p));
     Ok((user_id, p))
 }

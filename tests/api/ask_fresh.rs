@@ -140,7 +140,10 @@ fn an_ask_follows_every_change_at_once() {
     assert_eq!(r.status, 200, "{}", r.text());
     let who = read_then_answer(&app, "Where is Grace based?");
     assert_eq!(who["answer_status"], "answered", "{who}");
-    assert!(text(&who).contains("Grace") && text(&who).contains("Paris"), "{who}");
+    assert!(
+        text(&who).contains("Grace") && text(&who).contains("Paris"),
+        "{who}"
+    );
 }
 
 #[test]
