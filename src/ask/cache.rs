@@ -26,6 +26,19 @@ pub struct Cache {
     gens: Mutex<(Generation, Generation)>,
 }
 
+/// Frees a forgotten generation on a thread of its own: thousands of
+/// profiles take milliseconds to free, which the ask that happened to fill
+/// the young generation should not wait for.
+fn forget(generation: Option<Generation>) {
+    if let Some(g) = generation {
+        // when no thread can be had, the closure (and `g` in it) is dropped
+        // here instead
+        let _ = std::thread::Builder::new()
+            .name("ask-cache-free".into())
+            .spawn(move || drop(g));
+    }
+}
+
 impl Default for Cache {
     fn default() -> Cache {
         Cache::new(DEFAULT_CAP)
@@ -59,7 +72,7 @@ impl Cache {
         let found = Arc::clone(&p);
         let forgotten = self.insert(&mut g, user_id.to_string(), tag, p);
         drop(g);
-        drop(forgotten);
+        forget(forgotten);
         Some(found)
     }
 
@@ -68,7 +81,7 @@ impl Cache {
         g.1.remove(user_id);
         let forgotten = self.insert(&mut g, user_id.to_string(), etag.to_string(), profile);
         drop(g);
-        drop(forgotten);
+        forget(forgotten);
     }
 
     /// Inserts into the young generation; returns what was forgotten, to be

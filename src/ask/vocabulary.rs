@@ -511,6 +511,23 @@ pub fn mentions(text: &str, key: &str) -> bool {
     }
     WORDS.with(|cell| {
         let (buf, at) = &mut *cell.borrow_mut();
+        let t = table();
+        // the phrases `canon` reads as `key`: itself unless it is an alias,
+        // and its synonyms
+        let own = (!t.alias.contains_key(key)).then_some(key);
+        let aliases = t.aliases.get(key).map_or(&[][..], Vec::as_slice);
+        let phrases = || own.into_iter().chain(aliases.iter().map(String::as_str));
+        // Most texts do not name the term: an ASCII text (whose words are its
+        // lower-cased letters) that holds no spelling's first word anywhere
+        // cannot, and costs no split into words.
+        if text.is_ascii() && key.split(' ').count() <= MAX_WORDS {
+            buf.clear();
+            buf.push_str(text);
+            buf.make_ascii_lowercase();
+            if !phrases().any(|p| buf.contains(p.split(' ').next().unwrap_or(p))) {
+                return false;
+            }
+        }
         buf.clear();
         at.clear();
         each_word(text, |x| {
@@ -518,20 +535,12 @@ pub fn mentions(text: &str, key: &str) -> bool {
             buf.push_str(x);
         });
         let word = |i: usize| &buf[at[i].0..at[i].1];
-        let t = table();
-        // the phrases `canon` reads as `key`: itself unless it is an alias,
-        // and its synonyms
-        let own = (!t.alias.contains_key(key)).then_some(key);
-        let aliases = t.aliases.get(key).map_or(&[][..], Vec::as_slice);
-        let found = own
-            .into_iter()
-            .chain(aliases.iter().map(String::as_str))
-            .any(|phrase| {
-                let n = phrase.split(' ').count();
-                n <= MAX_WORDS
-                    && (0..at.len().saturating_sub(n - 1))
-                        .any(|i| phrase.split(' ').enumerate().all(|(j, w)| word(i + j) == w))
-            });
+        let found = phrases().any(|phrase| {
+            let n = phrase.split(' ').count();
+            n <= MAX_WORDS
+                && (0..at.len().saturating_sub(n - 1))
+                    .any(|i| phrase.split(' ').enumerate().all(|(j, w)| word(i + j) == w))
+        });
         found || {
             let mut n = 0;
             each_word(key, |_| n += 1);

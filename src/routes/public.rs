@@ -37,7 +37,7 @@ pub(super) fn rendering_tag(ctx: &Ctx, username: &str) -> ApiResult<(String, Opt
         .prepare_cached(
             "SELECT u.id, r.json_etag,
                     EXISTS (SELECT 1 FROM stale_resumes s WHERE s.user_id = u.id)
-             FROM users u JOIN public_renders r ON r.user_id = u.id
+             FROM users u JOIN public_renders r INDEXED BY public_renders_etag ON r.user_id = u.id
              WHERE u.username_key = ?1 AND u.is_disabled = 0",
         )?
         .query_row([username.to_ascii_lowercase()], |r| {
