@@ -803,10 +803,12 @@ pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<(Intent, usize)> {
     found
 }
 
+/// A topic and its phrases, each as words.
+type Topic = (&'static str, Vec<Vec<&'static str>>);
+
 /// The out-of-scope phrases as words, made once.
-fn out_of_scope_words() -> &'static [(&'static str, Vec<Vec<&'static str>>)] {
-    static WORDS: std::sync::OnceLock<Vec<(&'static str, Vec<Vec<&'static str>>)>> =
-        std::sync::OnceLock::new();
+fn out_of_scope_words() -> &'static [Topic] {
+    static WORDS: std::sync::OnceLock<Vec<Topic>> = std::sync::OnceLock::new();
     WORDS.get_or_init(|| {
         OUT_OF_SCOPE
             .iter()
