@@ -226,10 +226,6 @@ CREATE TABLE IF NOT EXISTS public_renders (
     jsonresume      TEXT,
     jsonresume_etag TEXT
 ) STRICT;
--- An ask looks up the ETag alone (src/routes/public.rs, rendering_tag): from
--- this index, without walking the 8 KB rendering's overflow pages to the
--- column after it.
-CREATE INDEX IF NOT EXISTS public_renders_etag ON public_renders (user_id, json_etag);
 
 -- The public page (/u/{username}) as last rendered (src/web/stored.rs),
 -- without the origin a request names: `html` is the page with the origin cut

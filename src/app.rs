@@ -33,8 +33,6 @@ pub struct App {
     pub record: Arc<Record>,
     /// Chat conversations' context.
     pub conversations: Memory,
-    /// Résumés read for asks, by owner and ETag of their rendering.
-    pub profiles: crate::ask::cache::Cache,
     /// Every public candidate, for the MCP tools that read them all.
     pub candidates: crate::mcp::index::Shared,
     flusher: Option<Background>,
@@ -125,7 +123,6 @@ impl App {
             buckets,
             record,
             conversations: Memory::default(),
-            profiles: Default::default(),
             candidates: Default::default(),
             flusher: Some(flusher),
             jwt,

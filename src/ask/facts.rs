@@ -207,10 +207,120 @@ impl Facts {
         }
     }
 
-    /// The same facts read from the stored public JSON rendering, parsed
-    /// (`rendering::parse` reads them from its text).
+    /// The same facts read from the stored public JSON rendering
+    /// (`render::public_json`, which holds exactly the visible sections), so
+    /// an ask costs one lookup of stored bytes instead of loading the résumé.
     pub fn from_public(v: &Value) -> Facts {
-        super::rendering::from_value(v)
+        let p = &v["profile"];
+        let text = |o: &Value, k: &str| -> Option<String> {
+            o.get(k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+        };
+        let list = |o: &Value, k: &str| -> Vec<String> {
+            o.get(k)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .filter(|s| !s.trim().is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let items = |s: &Section| -> Vec<&Value> {
+            v["sections"]
+                .as_array()
+                .and_then(|a| a.iter().find(|x| x["name"] == s.name))
+                .and_then(|x| x["items"].as_array())
+                .map(|a| a.iter().collect())
+                .unwrap_or_default()
+        };
+        let must = |o: &Value, k: &str| text(o, k).unwrap_or_default();
+        Facts {
+            username: v["username"].as_str().unwrap_or_default().to_string(),
+            full_name: v["full_name"].as_str().unwrap_or_default().to_string(),
+            headline: text(p, "headline"),
+            summary: text(p, "summary"),
+            location: text(p, "location"),
+            public_email: text(p, "public_email"),
+            phone: text(p, "phone"),
+            website: text(p, "website"),
+            links: p["links"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|l| {
+                            let target = text(l, "url").or_else(|| text(l, "username"))?;
+                            Some((text(l, "network").unwrap_or_else(|| "link".into()), target))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            open_to_work: p["open_to_work"].as_bool().unwrap_or(false),
+            open_to_work_note: text(p, "open_to_work_note"),
+            open_to_work_roles: list(p, "open_to_work_roles"),
+            skills: items(&sections::SKILLS)
+                .into_iter()
+                .filter(|c| text(c, "name").is_some())
+                .map(|c| Skill {
+                    name: must(c, "name"),
+                    level: text(c, "level"),
+                    years: c["years"].as_i64(),
+                    category: text(c, "category"),
+                    keywords: list(c, "keywords"),
+                })
+                .collect(),
+            roles: items(&sections::EXPERIENCE)
+                .into_iter()
+                .map(|c| Role {
+                    company: must(c, "company"),
+                    title: must(c, "title"),
+                    start: text(c, "start_date"),
+                    end: text(c, "end_date"),
+                    location: text(c, "location"),
+                    summary: text(c, "summary"),
+                    highlights: list(c, "highlights"),
+                })
+                .collect(),
+            education: items(&sections::EDUCATION)
+                .into_iter()
+                .map(|c| Study {
+                    institution: must(c, "institution"),
+                    area: text(c, "area"),
+                    study_type: text(c, "study_type"),
+                    start: text(c, "start_date"),
+                    end: text(c, "end_date"),
+                    score: text(c, "score"),
+                    courses: list(c, "courses"),
+                })
+                .collect(),
+            projects: items(&sections::PROJECTS)
+                .into_iter()
+                .map(|c| Project {
+                    name: must(c, "name"),
+                    description: text(c, "description"),
+                    url: text(c, "url"),
+                    repo_url: text(c, "repo_url"),
+                    start: text(c, "start_date"),
+                    end: text(c, "end_date"),
+                    highlights: list(c, "highlights"),
+                    keywords: list(c, "keywords"),
+                })
+                .collect(),
+            certifications: items(&sections::CERTIFICATIONS)
+                .into_iter()
+                .map(|c| Cert {
+                    name: must(c, "name"),
+                    issuer: must(c, "issuer"),
+                    date: text(c, "date"),
+                    expires: text(c, "expires"),
+                    url: text(c, "url"),
+                })
+                .collect(),
+        }
     }
 
     /// Nothing to answer from: no profile text, contact, status or row.

@@ -750,6 +750,13 @@ const STOPWORDS: &[&str] = &[
     "currently",
 ];
 
+/// Does the phrase (normal forms, space separated) occur in the tokens,
+/// outside the tokens already taken? Returns where.
+fn find_phrase(tokens: &[Token], used: &[bool], phrase: &str) -> Option<usize> {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    find_words(tokens, used, &p)
+}
+
 /// Where the words `p` first stand together, none of them used.
 fn find_words(tokens: &[Token], used: &[bool], p: &[&str]) -> Option<usize> {
     (0..tokens.len().saturating_sub(p.len() - 1)).find(|&i| {
@@ -803,27 +810,13 @@ pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<(Intent, usize)> {
     found
 }
 
-/// A topic and its phrases, each as words.
-type Topic = (&'static str, Vec<Vec<&'static str>>);
-
-/// The out-of-scope phrases as words, made once.
-fn out_of_scope_words() -> &'static [Topic] {
-    static WORDS: std::sync::OnceLock<Vec<Topic>> = std::sync::OnceLock::new();
-    WORDS.get_or_init(|| {
-        OUT_OF_SCOPE
-            .iter()
-            .map(|(topic, ps)| (*topic, ps.iter().map(|p| p.split(' ').collect()).collect()))
-            .collect()
-    })
-}
-
 /// The first out-of-scope topic the question touches (its category), and where.
 pub fn out_of_scope(tokens: &[Token]) -> Option<(&'static str, usize)> {
     let none = vec![false; tokens.len()];
-    out_of_scope_words().iter().find_map(|(topic, phrases)| {
-        let at = phrases
+    OUT_OF_SCOPE.iter().find_map(|(topic, words)| {
+        let at = words
             .iter()
-            .filter_map(|p| find_words(tokens, &none, p))
+            .filter_map(|w| find_phrase(tokens, &none, w))
             .min()?;
         Some((*topic, at))
     })

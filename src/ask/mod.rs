@@ -8,16 +8,13 @@
 //! and cites every row it used. Parts combine into one status.
 
 pub mod answers;
-pub mod cache;
 pub mod dates;
 pub mod facts;
 pub mod intents;
 pub mod memory;
 pub mod normalise;
 pub mod plan;
-pub mod profile;
 pub mod record;
-pub mod rendering;
 pub mod vocabulary;
 
 use serde_json::{Value, json};
@@ -26,7 +23,6 @@ use answers::{Ask, Band, Grounding, Part};
 pub use facts::Facts;
 use intents::Intent;
 use plan::{CERT, is_school, is_tech};
-pub use profile::Profile;
 use vocabulary::{Entity, Kind};
 
 /// Today as days since 1970-01-01 (UTC). Debug builds take
@@ -59,11 +55,10 @@ pub struct Answer {
     pub context: Context,
 }
 
-/// Answers `question` about `profile`; `before` is the previous question of
-/// a conversation.
-pub fn answer(profile: &Profile, question: &str, today: i64, before: Option<&Context>) -> Answer {
-    let facts = &profile.facts;
-    let p = plan::plan(profile, question, before);
+/// Answers `question` about `facts`; `before` is the previous question of a
+/// conversation.
+pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context>) -> Answer {
+    let p = plan::plan(facts, question, before);
     let (wanted, entities, toks) = (&p.wanted, &p.entities, &p.toks);
     let at = |i: &Intent| p.at(i);
     let topic_at = p.topic_at;
@@ -313,8 +308,8 @@ mod tests {
     use super::*;
     use crate::time::days_from_civil;
 
-    fn ada() -> Profile {
-        Profile::new(Facts {
+    fn ada() -> Facts {
+        Facts {
             username: "ada".into(),
             full_name: "Ada Lovelace".into(),
             location: Some("London".into()),
@@ -337,7 +332,7 @@ mod tests {
                 ..Default::default()
             }],
             ..Default::default()
-        })
+        }
     }
 
     fn today() -> i64 {
@@ -385,11 +380,11 @@ mod tests {
         assert_eq!(status("Does she know Haskell?"), "insufficient_evidence");
         assert_eq!(status("What is her salary?"), "unsupported");
         assert_eq!(status("Is the sky blue?"), "unsupported");
-        let empty = Profile::new(Facts {
+        let empty = Facts {
             username: "x".into(),
             full_name: "X Y".into(),
             ..Default::default()
-        });
+        };
         assert_eq!(
             answer(&empty, "Does she know Rust?", today(), None).status,
             "no_profile_data"

@@ -4,10 +4,10 @@
 //! before it. The rules that settle between intents live here.
 
 use super::Context;
+use super::facts::Facts;
 use super::intents::{self, Intent};
-use super::normalise::{Token, tokens};
-use super::profile::Profile;
-use super::vocabulary::{self, Entity, Kind};
+use super::normalise::{self, Token, tokens};
+use super::vocabulary::{self, Entity, Kind, Vocabulary};
 
 pub struct Plan {
     pub toks: Vec<Token>,
@@ -61,15 +61,17 @@ pub fn intent_of(e: &Entity) -> Intent {
     }
 }
 
-/// Reads `question` about `profile`; `before` is the previous question of a
+/// Reads `question` about `facts`; `before` is the previous question of a
 /// conversation.
-pub fn plan(profile: &Profile, question: &str, before: Option<&Context>) -> Plan {
+pub fn plan(facts: &Facts, question: &str, before: Option<&Context>) -> Plan {
     let toks = tokens(question);
+    let vocab = Vocabulary::of(facts);
     let mut used = vec![false; toks.len()];
     let mut toks = toks;
-    let mut entities = vocabulary::find(&toks, &profile.vocab, &mut used);
+    let mut entities = vocabulary::find(&toks, &vocab, &mut used);
     // the person's name reads as "she" to the rules ("What does Dana do?")
-    let name_words = &profile.name_words;
+    let mut name_words = normalise::words(&facts.full_name);
+    name_words.push(facts.username.to_lowercase());
     for (t, u) in toks.iter_mut().zip(&used) {
         if !*u && name_words.contains(&t.norm) {
             t.norm = "she".into();
@@ -81,7 +83,7 @@ pub fn plan(profile: &Profile, question: &str, before: Option<&Context>) -> Plan
     };
     let asked = intents::intents(&toks, &mut used);
     let mut wanted: Vec<Intent> = asked.iter().map(|(i, _)| *i).collect();
-    let mut unknown = intents::leftover(&toks, &used, name_words);
+    let mut unknown = intents::leftover(&toks, &used, &name_words);
 
     // a follow-up: a bare term takes the last question's intents, a bare
     // intent its terms

@@ -16,19 +16,6 @@ use crate::time::{date_of, now};
 /// Entries waiting to be written, at most (each kind).
 pub const MAX_PENDING: usize = 10_000;
 
-/// Asks written by one statement, at most.
-const ROWS_PER_INSERT: usize = 64;
-
-/// The statement that writes `n` asks (of users that still exist).
-fn insert_asks(n: usize) -> String {
-    let rows = vec!["(?, ?, ?, ?, ?, ?)"; n].join(", ");
-    format!(
-        "INSERT INTO ask_log (user_id, day, question, normalised, status, referrer_host)
-         SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6
-         FROM (VALUES {rows}) v WHERE EXISTS (SELECT 1 FROM users WHERE id = v.column1)"
-    )
-}
-
 #[derive(Debug, Clone)]
 pub struct AskEvent {
     pub user_id: String,
@@ -122,32 +109,19 @@ impl Record {
             return Ok(dropped);
         }
         let written = crate::store::db::write(pool, |tx| {
-            // many rows a statement: each statement opens a statement
-            // journal, which costs more than the rows it writes
-            for chunk in asks.chunks(ROWS_PER_INSERT) {
-                // the last, shorter chunk's statement is not kept: its
-                // length changes from one flush to the next
-                let sql = insert_asks(chunk.len());
-                let (mut cached, mut fresh);
-                let add: &mut rusqlite::Statement = if chunk.len() == ROWS_PER_INSERT {
-                    cached = tx.prepare_cached(&sql)?;
-                    &mut cached
-                } else {
-                    fresh = tx.prepare(&sql)?;
-                    &mut fresh
-                };
-                let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 6);
-                for a in chunk {
-                    values.extend([
-                        &a.user_id as &dyn rusqlite::ToSql,
-                        &a.day,
-                        &a.question,
-                        &a.normalised,
-                        &a.status,
-                        &a.referrer_host,
-                    ]);
-                }
-                add.execute(values.as_slice())?;
+            let mut add = tx.prepare_cached(
+                "INSERT INTO ask_log (user_id, day, question, normalised, status, referrer_host)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+            )?;
+            for a in &asks {
+                add.execute(params![
+                    a.user_id,
+                    a.day,
+                    a.question,
+                    a.normalised,
+                    a.status,
+                    a.referrer_host
+                ])?;
             }
             let mut count = tx.prepare_cached(
                 "INSERT INTO referrer_stats (user_id, day, source, host, n)

@@ -3,14 +3,12 @@
 //! the client IP's ask bucket; each question is counted (`asks`) and
 //! remembered for insights in memory, written by the flusher.
 
-use std::sync::Arc;
-
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::{Ctx, ok};
 use crate::ask::record::referrer_host;
-use crate::ask::{self, Answer, Context, Profile};
+use crate::ask::{self, Answer, Context, Facts};
 use crate::domain::Email;
 use crate::error::{ApiResult, FieldError};
 use crate::policy::plans::plan_of;
@@ -22,23 +20,13 @@ use crate::validate::{Fields, Patch};
 pub const MIN_QUESTION: usize = 3;
 pub const MAX_QUESTION: usize = 500;
 
-/// The public profile's owner and its facts read for asks, or the 404 an
-/// unknown user gets: as fresh as a public read. The ETag is looked up on
-/// every ask; the rendering is read and parsed only when no profile read
-/// from that very rendering is kept.
-fn profile(ctx: &Ctx) -> ApiResult<(String, Arc<Profile>)> {
-    let username = ctx.param(0);
-    if let (user_id, Some(etag)) = super::public::rendering_tag(ctx, username)?
-        && let Some(p) = ctx.app.profiles.get(&user_id, &etag)
-    {
-        return Ok((user_id, p));
-    }
-    let (user_id, body, etag) = super::public::rendering(ctx, username, "json")?;
-    let facts = ask::rendering::parse(&body)
+/// The public profile's owner and facts, or the 404 an unknown user gets:
+/// read from the stored public rendering, as fresh as a public read.
+fn facts(ctx: &Ctx) -> ApiResult<(String, Facts)> {
+    let (user_id, body, _) = super::public::rendering(ctx, ctx.param(0), "json")?;
+    let public: Value = serde_json::from_str(&body)
         .map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))?;
-    let p = Arc::new(Profile::new(facts));
-    ctx.app.profiles.put(&user_id, &etag, Arc::clone(&p));
-    Ok((user_id, p))
+    Ok((user_id, Facts::from_public(&public)))
 }
 
 /// Counts the ask and remembers it for insights; neither waits for the writer.
@@ -58,8 +46,8 @@ pub fn ask(ctx: &Ctx) -> ApiResult {
     let question = f.required_string("question", MIN_QUESTION, MAX_QUESTION);
     f.finish()?;
     let question = question.expect("checked by finish");
-    let (user_id, profile) = profile(ctx)?;
-    let a = ask::answer(&profile, &question, ask::today(), None);
+    let (user_id, facts) = facts(ctx)?;
+    let a = ask::answer(&facts, &question, ask::today(), None);
     remember(ctx, &user_id, &question, &a);
     ok(a.json)
 }
@@ -129,7 +117,7 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
     let visitor = visitor(&mut f);
     f.finish()?;
     let message = message.expect("checked by finish");
-    let (user_id, profile) = profile(ctx)?;
+    let (user_id, facts) = facts(ctx)?;
     let today = ask::today();
     let t = now();
     let keep = {
@@ -146,13 +134,13 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
         } else if keep {
             let conn = ctx.app.pool.get()?;
             if let Some(last) = kept(&conn, &asked, &user_id)? {
-                before = Some(ask::answer(&profile, &last, today, None).context);
+                before = Some(ask::answer(&facts, &last, today, None).context);
                 id = Some(asked);
             }
         }
     }
     let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let a = ask::answer(&profile, &message, today, before.as_ref());
+    let a = ask::answer(&facts, &message, today, before.as_ref());
     if keep {
         let v = visitor.unwrap_or_default();
         db::write(&ctx.app.pool, |tx| {

@@ -27,27 +27,6 @@ pub(super) fn find(conn: &rusqlite::Connection, username: &str) -> ApiResult<Str
     .ok_or_else(ApiError::not_found)
 }
 
-/// The owner of a public profile and the ETag of its stored JSON rendering,
-/// without reading the rendering: `None` for the ETag while the résumé
-/// waits to be rendered again (`rendering` renders it). The 404 an unknown
-/// user gets too.
-pub(super) fn rendering_tag(ctx: &Ctx, username: &str) -> ApiResult<(String, Option<String>)> {
-    let conn = ctx.app.pool.get()?;
-    let (user_id, etag, stale): (String, String, bool) = conn
-        .prepare_cached(
-            "SELECT u.id, r.json_etag,
-                    EXISTS (SELECT 1 FROM stale_resumes s WHERE s.user_id = u.id)
-             FROM users u JOIN public_renders r INDEXED BY public_renders_etag ON r.user_id = u.id
-             WHERE u.username_key = ?1 AND u.is_disabled = 0",
-        )?
-        .query_row([username.to_ascii_lowercase()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?
-        .ok_or_else(ApiError::not_found)?;
-    Ok((user_id, (!stale && !etag.is_empty()).then_some(etag)))
-}
-
 /// The stored rendering: its owner, body and ETag.
 pub(super) fn rendering(
     ctx: &Ctx,

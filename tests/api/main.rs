@@ -5,7 +5,6 @@ mod account;
 mod admin;
 mod app;
 mod ask;
-mod ask_fresh;
 mod auth;
 mod backup;
 mod cache;
