@@ -18,12 +18,14 @@
 //! the text filter), the years of experience, and the short form a list shows.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use super::candidates::{Has, key_of, months_of_experience, years};
+use super::fit::Job;
 use crate::ask::Facts;
 use crate::ask::normalise::{each_word, normalise, words};
 use crate::ask::today;
@@ -196,8 +198,21 @@ pub struct Index {
     keywords: HashMap<u32, Vec<u32>>,
     /// For each key (word id), the entries that list it as a skill.
     listers: HashMap<u32, Vec<u32>>,
+    /// Each entry's years, by position, side by side: ranking reads the
+    /// years of every entry, and reaching them through each entry's own
+    /// allocation was a cache miss per candidate (a quarter of a call).
+    pub years: Vec<f64>,
     vocabulary: OnceLock<Vocabulary>,
+    /// Job texts already read against this index's vocabulary: an agent
+    /// sends the same job for every page and every candidate it explains,
+    /// and reading one costs more than ranking 10 000 candidates with it.
+    jobs: Mutex<HashMap<String, Arc<Job>>>,
 }
+
+/// The job texts kept per index (then the cache starts again), and the
+/// longest kept: a few hundred ordinary job descriptions, a few MB at most.
+const JOBS_KEPT: usize = 256;
+const JOB_KEPT_LEN: usize = 16 * 1024;
 
 impl Term {
     pub fn key(&self) -> &str {
@@ -283,15 +298,16 @@ impl Index {
         if t.too_long {
             unsure.iter_mut().for_each(|u| *u = true);
         }
+        let mut all = vec![0u8; n];
         for ph in t.phrases.iter().filter(|ph| ph.len() > 1) {
-            let mut all = vec![0usize; n];
+            all.iter_mut().for_each(|c| *c = 0);
             for &w in ph {
                 for &e in self.mentions.get(w as usize).map_or(&[][..], Vec::as_slice) {
-                    all[e as usize] += 1;
+                    all[e as usize] = all[e as usize].saturating_add(1);
                 }
             }
-            for (u, c) in unsure.iter_mut().zip(all) {
-                *u |= c >= ph.len();
+            for (u, &c) in unsure.iter_mut().zip(&all) {
+                *u |= usize::from(c) >= ph.len();
             }
         }
         let unsure = (0..n as u32)
@@ -360,6 +376,25 @@ impl Index {
             Vocabulary::of(&skills)
         })
     }
+
+    /// `text` read as a job (`read`, given this index's vocabulary), once
+    /// per text while the index lasts.
+    pub fn job(&self, text: &str, read: impl FnOnce(&Vocabulary) -> Job) -> Arc<Job> {
+        let cached = |jobs: &HashMap<String, Arc<Job>>| jobs.get(text).cloned();
+        if let Some(j) = cached(&self.jobs.lock().unwrap_or_else(|e| e.into_inner())) {
+            return j;
+        }
+        // read outside the lock: two callers with one new text both read it
+        let job = Arc::new(read(self.vocabulary()));
+        if text.len() <= JOB_KEPT_LEN {
+            let mut jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            if jobs.len() >= JOBS_KEPT {
+                jobs.clear();
+            }
+            jobs.insert(text.to_string(), Arc::clone(&job));
+        }
+        job
+    }
 }
 
 /// The index of one server, built on first use.
@@ -382,6 +417,29 @@ impl Shared {
     /// The index as of now: stale résumés brought up to date first, and the
     /// index rebuilt where the public renderings changed.
     pub fn get(&self, pool: &Pool) -> ApiResult<Arc<Index>> {
+        self.get_until(pool, &AtomicBool::new(false))
+    }
+
+    /// Builds the index now, so the first recruiter's call does not wait
+    /// seconds for it: done at start when an account holds a plan with
+    /// `mcp` (a server without recruiters never holds the index in memory).
+    /// Gives up when `stop` is set, leaving the index to the first call.
+    /// Returns how many candidates it holds, when it was built.
+    pub fn warm(&self, pool: &Pool, stop: &AtomicBool) -> ApiResult<Option<usize>> {
+        let today = crate::time::date_of(crate::time::now());
+        let recruiters: bool = pool.get()?.query_row(
+            "SELECT EXISTS (SELECT 1 FROM grants WHERE revoked_at IS NULL AND plan = ?1
+                              AND (expires_on IS NULL OR expires_on > ?2))",
+            rusqlite::params![crate::policy::plans::least_plan("mcp").name(), today],
+            |r| r.get(0),
+        )?;
+        Ok(match recruiters {
+            true => Some(self.get_until(pool, stop)?.entries.len()),
+            false => None,
+        })
+    }
+
+    fn get_until(&self, pool: &Pool, stop: &AtomicBool) -> ApiResult<Arc<Index>> {
         let conn = pool.get()?;
         if crate::store::health::current().is_none() && derived::pending(&conn)? {
             let _ = derived::catch_up(pool, || true);
@@ -398,7 +456,7 @@ impl Shared {
         if let Some(i) = old.as_ref().filter(|i| fresh(i, v)) {
             return Ok(i.clone());
         }
-        let built = Arc::new(rebuild(&conn, old.as_deref(), day)?);
+        let built = Arc::new(rebuild(&conn, old.as_deref(), day, stop)?);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
         Ok(built)
     }
@@ -413,7 +471,12 @@ impl Shared {
 
 /// A new index from the database, reusing the entries of `old` whose public
 /// rendering has not changed (and, on another day, recomputing their years).
-fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiResult<Index> {
+fn rebuild(
+    conn: &rusqlite::Connection,
+    old: Option<&Index>,
+    day: i64,
+    stop: &AtomicBool,
+) -> ApiResult<Index> {
     // one read transaction: the count and the renderings it counts agree
     let tx = conn.unchecked_transaction()?;
     let version = version(&tx)?;
@@ -441,6 +504,9 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
     let mut entries = Vec::with_capacity(rows.len());
     let mut json = tx.prepare_cached("SELECT json FROM public_renders WHERE user_id = ?1")?;
     for (id, etag) in rows {
+        if stop.load(Ordering::Relaxed) {
+            return Err(ApiError::internal("the server is stopping"));
+        }
         if let Some(e) = reuse.get(id.as_str()).filter(|e| e.json_etag == etag) {
             entries.push(Arc::clone(e));
             continue;
@@ -486,9 +552,11 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
     unsafe {
         libc::malloc_trim(0);
     }
+    let years = entries.iter().map(|e| e.years).collect();
     Ok(Index {
         version,
         day,
+        years,
         entries,
         words,
         sorted,
@@ -497,5 +565,6 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
         keywords,
         listers,
         vocabulary: OnceLock::new(),
+        jobs: Mutex::default(),
     })
 }

@@ -143,7 +143,12 @@ fn protocol_version(req: &Request) -> ApiResult<&'static str> {
 
 fn rpc_response(status: u16, id: &Value, outcome: RpcResult) -> Response {
     let body = match outcome {
-        Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+        // moved in, not copied (`tools::members`)
+        Ok(result) => tools::members([
+            ("jsonrpc", json!("2.0")),
+            ("id", id.clone()),
+            ("result", result),
+        ]),
         Err(e) => {
             json!({"jsonrpc": "2.0", "id": id, "error": {"code": e.code, "message": e.message}})
         }
