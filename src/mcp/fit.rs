@@ -387,12 +387,18 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     // has (and their years): the points for each count, computed once
     let req_points = half_points(n_req, WEIGHTS.0);
     let nice_points = half_points(job.nice.len(), WEIGHTS.1);
+    let years: Vec<i64> = match &index.tenths {
+        Some(tenths) => {
+            let most = tenths.iter().copied().max().unwrap_or(0);
+            let table: Vec<i64> = (0..=most)
+                .map(|t| years_points(&job, f64::from(t) / 10.0))
+                .collect();
+            tenths.iter().map(|&t| table[t as usize]).collect()
+        }
+        None => index.years.iter().map(|&y| years_points(&job, y)).collect(),
+    };
     let scores: Vec<i64> = (0..n)
-        .map(|i| {
-            req_points[usize::from(req[i])]
-                + nice_points[usize::from(nice[i])]
-                + years_points(&job, index.years[i])
-        })
+        .map(|i| req_points[usize::from(req[i])] + nice_points[usize::from(nice[i])] + years[i])
         .collect();
     let (offset, limit, next) = match candidates::window(args, n) {
         Ok(w) => w,

@@ -153,7 +153,10 @@ fn rpc_response(status: u16, id: &Value, outcome: RpcResult) -> Response {
             json!({"jsonrpc": "2.0", "id": id, "error": {"code": e.code, "message": e.message}})
         }
     };
-    http::json(status, &body)
+    // straight into bytes: `Value`'s Display (`http::json`) goes through
+    // the formatter, a dynamic call per piece; the same bytes
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_data("application/json", bytes).with_status_code(status)
 }
 
 /// `POST /mcp`.

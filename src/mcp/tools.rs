@@ -22,7 +22,10 @@ impl Out {
     pub fn ok(data: Value) -> ToolResult {
         let text = members([
             ("type", json!("text")),
-            ("text", Value::String(data.to_string())),
+            (
+                "text",
+                Value::String(serde_json::to_string(&data).unwrap_or_default()),
+            ),
         ]);
         members([
             ("content", Value::Array(vec![text])),
