@@ -156,6 +156,13 @@ impl Entry {
     }
 }
 
+/// What the job vocabulary reads of an entry's skills.
+fn skill_names(e: &Entry) -> impl Iterator<Item = (&str, &[String])> {
+    e.skills
+        .iter()
+        .map(|s| (s.name.as_str(), s.keywords.as_slice()))
+}
+
 /// The texts of a JSON value (not its keys): what the text filter matches.
 fn texts<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
     match v {
@@ -207,11 +214,14 @@ pub struct Index {
     /// of a few hundred instead of dividing and rounding 10 000 times.
     /// `None` if some entry's years are not exactly their tenths / 10.
     pub tenths: Option<Vec<u32>>,
-    vocabulary: OnceLock<Vocabulary>,
+    /// Shared with the next index when no candidate's skills changed (an
+    /// edit of a headline or a role): building it again took the first call
+    /// after every edit a long while, and every other call waited for it.
+    vocabulary: Arc<OnceLock<Vocabulary>>,
     /// Job texts already read against this index's vocabulary: an agent
     /// sends the same job for every page and every candidate it explains,
     /// and reading one costs more than ranking 10 000 candidates with it.
-    jobs: Mutex<HashMap<String, Arc<Job>>>,
+    jobs: Arc<Mutex<HashMap<String, Arc<Job>>>>,
 }
 
 /// The job texts kept per index (then the cache starts again), and the
@@ -507,6 +517,15 @@ fn rebuild(
         },
         None => Words::default(),
     };
+    // the same candidates in the same order, none with other skills: the
+    // job vocabulary (and the jobs read with it) stay as they are
+    let mut same_skills = old.is_some_and(|o| o.entries.len() == rows.len())
+        && old.is_some_and(|o| {
+            o.entries
+                .iter()
+                .zip(&rows)
+                .all(|(e, (id, _))| e.user_id == *id)
+        });
     let mut entries = Vec::with_capacity(rows.len());
     let mut json = tx.prepare_cached("SELECT json FROM public_renders WHERE user_id = ?1")?;
     for (id, etag) in rows {
@@ -520,7 +539,11 @@ fn rebuild(
         let body: String = json.query_row([&id], |r| r.get(0))?;
         let public: Value = serde_json::from_str(&body)
             .map_err(|e| ApiError::internal(format!("rendering: {e}")))?;
-        entries.push(Arc::new(Entry::of(id, etag, &public, &mut words)));
+        let e = Entry::of(id, etag, &public, &mut words);
+        same_skills &= reuse
+            .get(e.user_id.as_str())
+            .is_some_and(|o| skill_names(o).eq(skill_names(&e)));
+        entries.push(Arc::new(e));
     }
     drop(json);
     tx.commit()?;
@@ -553,11 +576,19 @@ fn rebuild(
             push(listers.entry(id).or_default(), i);
         }
     }
-    // what building took (parsed résumés, word lists) goes back to the system
+    // what the first build took (parsed résumés, word lists) goes back to
+    // the system; later ones parse a few résumés, and trimming every arena
+    // after each edit cost more than it gave back
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        libc::malloc_trim(0);
+    if old.is_none() {
+        unsafe {
+            libc::malloc_trim(0);
+        }
     }
+    let (vocabulary, jobs) = match old {
+        Some(o) if same_skills => (Arc::clone(&o.vocabulary), Arc::clone(&o.jobs)),
+        _ => (Arc::default(), Arc::default()),
+    };
     let years: Vec<f64> = entries.iter().map(|e| e.years).collect();
     let tenths = years
         .iter()
@@ -578,7 +609,7 @@ fn rebuild(
         mentions,
         keywords,
         listers,
-        vocabulary: OnceLock::new(),
-        jobs: Mutex::default(),
+        vocabulary,
+        jobs,
     })
 }
