@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
 use super::index::{Entry, Index};
-use super::tools::{Args, Out, ToolResult, fail};
+use super::tools::{Args, Out, ToolResult, fail, members};
 use crate::ask::dates::{self, Span};
 use crate::ask::normalise::normalise;
 use crate::ask::vocabulary::{canon, mentions};
@@ -152,6 +152,14 @@ pub fn summary(c: &Candidate) -> Value {
 
 /// The page of `items` at the `cursor` argument, and the next cursor.
 pub fn page<T>(items: Vec<T>, args: &Args) -> Result<(Vec<T>, Option<String>), ToolResult> {
+    let (offset, limit, next) = window(args, items.len())?;
+    let page: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
+    Ok((page, next))
+}
+
+/// The page the arguments ask for among `total` items: its offset, its
+/// length and the cursor of the next page, if there is one.
+pub fn window(args: &Args, total: usize) -> Result<(usize, usize, Option<String>), ToolResult> {
     let limit = args.int("limit").unwrap_or(20) as usize;
     let offset = match args.str("cursor") {
         None => 0,
@@ -165,10 +173,8 @@ pub fn page<T>(items: Vec<T>, args: &Args) -> Result<(Vec<T>, Option<String>), T
             }
         },
     };
-    let total = items.len();
-    let page: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
-    let next = (offset + limit < total).then(|| super::cursor(offset + limit));
-    Ok((page, next))
+    let next = (offset.saturating_add(limit) < total).then(|| super::cursor(offset + limit));
+    Ok((offset, limit, next))
 }
 
 fn listing(ctx: &Ctx, found: Vec<Arc<Entry>>, args: &Args) -> ApiResult<ToolResult> {
@@ -180,11 +186,14 @@ fn listing(ctx: &Ctx, found: Vec<Arc<Entry>>, args: &Args) -> ApiResult<ToolResu
     for e in &page {
         ctx.app.counters.add(&e.user_id, Counter::McpExposure);
     }
-    Ok(Out::ok(json!({
-        "candidates": page.iter().map(|e| e.summary.clone()).collect::<Vec<_>>(),
-        "total": total,
-        "nextCursor": next,
-    })))
+    Ok(Out::ok(members([
+        (
+            "candidates",
+            Value::Array(page.iter().map(|e| e.summary.clone()).collect()),
+        ),
+        ("total", json!(total)),
+        ("nextCursor", json!(next)),
+    ])))
 }
 
 pub fn list_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::candidates::{self, Candidate, Has, has, months_of_experience, years};
 use super::index::{Entry, Index, Term};
-use super::tools::{Args, Out, ToolResult, fail};
+use super::tools::{Args, Out, ToolResult, fail, members};
 use crate::ask::normalise::tokens;
 use crate::ask::vocabulary::{Vocabulary, find};
 use crate::error::ApiResult;
@@ -125,10 +125,11 @@ pub fn parse_job(text: &str, vocab: &Vocabulary) -> Job {
     job
 }
 
-/// The job argument: `job_description`, or a tool error that says what to send.
-fn job_of(args: &Args, vocab: &Vocabulary) -> Result<Job, ToolResult> {
+/// The job argument: `job_description` (read once per text and index:
+/// `Index::job`), or a tool error that says what to send.
+fn job_of(args: &Args, index: &Index) -> Result<Arc<Job>, ToolResult> {
     let text = args.str("job_description").unwrap_or_default();
-    let job = parse_job(&text, vocab);
+    let job = index.job(&text, |vocab| parse_job(&text, vocab));
     if job.required.is_empty() && job.nice.is_empty() && job.min_years.is_none() {
         return Err(fail(
             "No skills or years of experience were recognised in job_description. Name the \
@@ -223,44 +224,77 @@ fn years_share(job: &Job, have: f64) -> f64 {
         .map_or(1.0, |want| (have / want as f64).min(1.0))
 }
 
-/// Entries by score, best first, ties in the entries' order: a counting sort
-/// (scores run from 0 to 100), so 10 000 candidates are placed in one pass.
-fn best_first<'e>(scores: &[i64], entries: &'e [Arc<Entry>]) -> Vec<(i64, &'e Arc<Entry>)> {
-    let max = scores.iter().copied().max().unwrap_or(0);
-    let min = scores.iter().copied().min().unwrap_or(0);
-    if min < 0 || max > 1000 {
-        let mut order: Vec<usize> = (0..scores.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(scores[i]));
-        return order
-            .into_iter()
-            .map(|i| (scores[i], &entries[i]))
-            .collect();
+/// The positions of the `k` best scores, best first, ties in position
+/// order (the index's, by username), as a stable sort of all of them would
+/// give. Scores run from 0 to 100: counting them gives the lowest score the
+/// first `k` reach, one pass picks those, and only they are sorted.
+fn best(scores: &[i64], k: usize) -> Vec<u32> {
+    let k = k.min(scores.len());
+    let by_score = |a: &u32, b: &u32| scores[*b as usize].cmp(&scores[*a as usize]);
+    if scores.iter().any(|s| !(0..=100).contains(s)) {
+        let mut all: Vec<u32> = (0..scores.len() as u32).collect();
+        all.sort_by(by_score);
+        all.truncate(k);
+        return all;
     }
-    // start[s]: where the first candidate with score s goes
-    let mut start = vec![0usize; max as usize + 2];
+    let mut count = [0usize; 101];
     for &s in scores {
-        start[s as usize] += 1;
+        count[s as usize] += 1;
     }
-    let mut at = 0;
-    for s in (0..=max as usize).rev() {
-        let n = start[s];
-        start[s] = at;
-        at += n;
+    // the lowest score among the first k, and how many of it get in
+    let (mut cut, mut above) = (100, 0);
+    while cut > 0 && above + count[cut] < k {
+        above += count[cut];
+        cut -= 1;
     }
-    let mut out: Vec<Option<(i64, &Arc<Entry>)>> = vec![None; scores.len()];
+    let mut at_cut = k - above.min(k);
+    let mut top = Vec::with_capacity(k);
     for (i, &s) in scores.iter().enumerate() {
-        out[start[s as usize]] = Some((s, &entries[i]));
-        start[s as usize] += 1;
+        let s = s as usize;
+        if s > cut || (s == cut && at_cut > 0) {
+            if s == cut {
+                at_cut -= 1;
+            }
+            top.push(i as u32);
+        }
     }
-    out.into_iter().flatten().collect()
+    top.sort_by(by_score);
+    top
+}
+
+/// The score of a candidate with these `hits` and `have` years, its parts,
+/// and the required skills missing: what a ranking shows of each.
+fn scored(job: &Job, hits: &[Has], have: f64) -> (i64, Value, Vec<String>) {
+    let weights: Vec<f64> = hits.iter().map(weight).collect();
+    let (req, nice, yrs) = shares(job, &weights, have);
+    let missing_required = job
+        .required
+        .iter()
+        .zip(hits)
+        .filter(|(_, h)| matches!(h, Has::No))
+        .map(|((_, name), _)| name.clone())
+        .collect();
+    let part =
+        |points: i64, of: f64| members([("points", json!(points)), ("of", json!(of as i64))]);
+    let mut years = part(points(WEIGHTS.2, yrs), WEIGHTS.2);
+    years["candidate_years"] = json!(have);
+    years["required_years"] = json!(job.min_years);
+    let parts = members([
+        ("required_skills", part(points(WEIGHTS.0, req), WEIGHTS.0)),
+        (
+            "nice_to_have_skills",
+            part(points(WEIGHTS.1, nice), WEIGHTS.1),
+        ),
+        ("years", years),
+    ]);
+    let score = points(WEIGHTS.0, req) + points(WEIGHTS.1, nice) + points(WEIGHTS.2, yrs);
+    (score, parts, missing_required)
 }
 
 /// How a candidate with these `hits` and `have` years fits `job`.
 fn fit_of(job: &Job, hits: Vec<Has>, have: f64) -> Fit {
-    let weights: Vec<f64> = hits.iter().map(weight).collect();
-    let (req, nice, yrs) = shares(job, &weights, have);
+    let (score, parts, missing_required) = scored(job, &hits, have);
     let mut matched = Vec::new();
-    let mut missing_required = Vec::new();
     let mut missing_nice = Vec::new();
     let names = job.required.iter().chain(&job.nice).map(|(_, n)| n);
     for (i, (h, name)) in hits.into_iter().zip(names).enumerate() {
@@ -271,18 +305,12 @@ fn fit_of(job: &Job, hits: Vec<Has>, have: f64) -> Fit {
             Has::Mentioned { where_ } => {
                 matched.push(json!({"skill": name, "evidence": "mentioned", "where": where_}))
             }
-            Has::No if i < job.required.len() => missing_required.push(name.clone()),
+            Has::No if i < job.required.len() => {}
             Has::No => missing_nice.push(name.clone()),
         }
     }
-    let parts = json!({
-        "required_skills": {"points": points(WEIGHTS.0, req), "of": WEIGHTS.0 as i64},
-        "nice_to_have_skills": {"points": points(WEIGHTS.1, nice), "of": WEIGHTS.1 as i64},
-        "years": {"points": points(WEIGHTS.2, yrs), "of": WEIGHTS.2 as i64,
-                  "candidate_years": have, "required_years": job.min_years},
-    });
     Fit {
-        score: points(WEIGHTS.0, req) + points(WEIGHTS.1, nice) + points(WEIGHTS.2, yrs),
+        score,
         parts,
         matched,
         missing_required,
@@ -324,7 +352,7 @@ fn indexed_hits(ctx: &Ctx, index: &Index, terms: &[Term], e: &Entry) -> ApiResul
 
 pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     let index = ctx.app.candidates.get(&ctx.app.pool)?;
-    let job = match job_of(args, index.vocabulary()) {
+    let job = match job_of(args, &index) {
         Ok(j) => j,
         Err(e) => return Ok(e),
     };
@@ -334,9 +362,12 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
         .chain(&job.nice)
         .map(|(k, _)| index.term(k))
         .collect();
-    // every candidate's grade for each skill at once, from the postings;
-    // the few the postings cannot grade are looked at one by one
-    let mut grades: Vec<Vec<u8>> = Vec::with_capacity(terms.len());
+    // every candidate's half-points, required and nice to have, summed over
+    // the skills from the postings; the few the postings cannot grade are
+    // looked at one by one
+    let n = index.entries.len();
+    let n_req = job.required.len();
+    let (mut req, mut nice) = (vec![0u16; n], vec![0u16; n]);
     for (j, t) in terms.iter().enumerate() {
         let (mut g, unsure) = index.grades(t);
         for e in unsure {
@@ -347,56 +378,61 @@ pub fn rank_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
                 Has::No => 0,
             };
         }
-        grades.push(g);
+        let sum = if j < n_req { &mut req } else { &mut nice };
+        sum.iter_mut()
+            .zip(&g)
+            .for_each(|(s, &h)| *s += u16::from(h));
     }
     // a score only depends on how many half-points of each kind a candidate
     // has (and their years): the points for each count, computed once
-    let n_req = job.required.len();
     let req_points = half_points(n_req, WEIGHTS.0);
     let nice_points = half_points(job.nice.len(), WEIGHTS.1);
-    let scores: Vec<i64> = (0..index.entries.len())
-        .map(|i| {
-            let (mut r, mut n) = (0usize, 0usize);
-            for (j, g) in grades.iter().enumerate() {
-                if j < n_req {
-                    r += usize::from(g[i]);
-                } else {
-                    n += usize::from(g[i]);
-                }
-            }
-            let e = &index.entries[i];
-            req_points[r] + nice_points[n] + years_points(&job, e.years)
-        })
+    let years: Vec<i64> = match &index.tenths {
+        Some(tenths) => {
+            let most = tenths.iter().copied().max().unwrap_or(0);
+            let table: Vec<i64> = (0..=most)
+                .map(|t| years_points(&job, f64::from(t) / 10.0))
+                .collect();
+            tenths.iter().map(|&t| table[t as usize]).collect()
+        }
+        None => index.years.iter().map(|&y| years_points(&job, y)).collect(),
+    };
+    let scores: Vec<i64> = (0..n)
+        .map(|i| req_points[usize::from(req[i])] + nice_points[usize::from(nice[i])] + years[i])
         .collect();
-    // best first, ties in username order (the index's): a stable counting sort
-    let scored = best_first(&scores, &index.entries);
-    let total = scored.len();
-    let (page, next) = match candidates::page(scored, args) {
-        Ok(p) => p,
+    let (offset, limit, next) = match candidates::window(args, n) {
+        Ok(w) => w,
         Err(e) => return Ok(e),
     };
-    let mut items: Vec<Value> = Vec::with_capacity(page.len());
-    for (ranked, e) in page {
+    // best first, ties in username order (the index's); only the page's
+    let top = best(&scores, offset.saturating_add(limit));
+    let mut items: Vec<Value> = Vec::with_capacity(limit.min(n));
+    for &i in top.iter().skip(offset) {
+        let e = &index.entries[i as usize];
         ctx.app.counters.add(&e.user_id, Counter::McpExposure);
-        let fit = fit_of(&job, indexed_hits(ctx, &index, &terms, e)?, e.years);
+        let hits = indexed_hits(ctx, &index, &terms, e)?;
+        let (score, parts, missing_required) = scored(&job, &hits, e.years);
         // the postings and the entry-by-entry reading agree (tests run this)
-        debug_assert_eq!(fit.score, ranked, "{}", e.username);
-        items.push(
-            json!({"username": e.username, "score": fit.score, "parts": fit.parts,
-                          "missing_required": fit.missing_required, "candidate": e.summary}),
-        );
+        debug_assert_eq!(score, scores[i as usize], "{}", e.username);
+        items.push(members([
+            ("username", json!(e.username)),
+            ("score", json!(score)),
+            ("parts", parts),
+            ("missing_required", json!(missing_required)),
+            ("candidate", e.summary.clone()),
+        ]));
     }
-    Ok(Out::ok(json!({
-        "job": job_json(&job),
-        "ranking": items,
-        "total": total,
-        "nextCursor": next,
-    })))
+    Ok(Out::ok(members([
+        ("job", job_json(&job)),
+        ("ranking", Value::Array(items)),
+        ("total", json!(n)),
+        ("nextCursor", json!(next)),
+    ])))
 }
 
 pub fn explain_fit(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     let index = ctx.app.candidates.get(&ctx.app.pool)?;
-    let job = match job_of(args, index.vocabulary()) {
+    let job = match job_of(args, &index) {
         Ok(j) => j,
         Err(e) => return Ok(e),
     };
@@ -443,8 +479,8 @@ pub fn explain_fit(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
 
 pub fn skill_gap(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
     let mut job = match args.str("job_description") {
-        Some(_) => match job_of(args, ctx.app.candidates.get(&ctx.app.pool)?.vocabulary()) {
-            Ok(j) => j,
+        Some(_) => match job_of(args, &*ctx.app.candidates.get(&ctx.app.pool)?) {
+            Ok(j) => Job::clone(&j),
             Err(e) => return Ok(e),
         },
         None => Job {
@@ -506,6 +542,33 @@ mod tests {
         assert_eq!(half_points(0, 60.0), vec![60]);
         assert_eq!(half_points(2, 60.0), vec![0, 15, 30, 45, 60]);
         assert_eq!(half_points(3, 20.0), vec![0, 3, 7, 10, 13, 17, 20]);
+    }
+
+    #[test]
+    fn the_best_are_a_stable_sort_cut_short() {
+        // scores with many ties (as a job's are), one out of range for the
+        // general path, and none
+        let mut x: u64 = 7;
+        let mut scores: Vec<i64> = (0..500)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                [0, 0, 15, 40, 40, 60, 88, 100][(x >> 61) as usize]
+            })
+            .collect();
+        let sorted = |scores: &[i64]| {
+            let mut all: Vec<u32> = (0..scores.len() as u32).collect();
+            all.sort_by_key(|&i| std::cmp::Reverse(scores[i as usize]));
+            all
+        };
+        for k in [0, 1, 19, 20, 21, 100, 499, 500, 501, usize::MAX] {
+            let want: Vec<u32> = sorted(&scores).into_iter().take(k).collect();
+            assert_eq!(best(&scores, k), want, "k = {k}");
+        }
+        scores[3] = 101;
+        assert_eq!(best(&scores, 50), sorted(&scores)[..50]);
+        assert_eq!(best(&[], 20), Vec::<u32>::new());
     }
 
     #[test]

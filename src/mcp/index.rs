@@ -18,12 +18,14 @@
 //! the text filter), the years of experience, and the short form a list shows.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use super::candidates::{Has, key_of, months_of_experience, years};
+use super::fit::Job;
 use crate::ask::Facts;
 use crate::ask::normalise::{each_word, normalise, words};
 use crate::ask::today;
@@ -154,6 +156,13 @@ impl Entry {
     }
 }
 
+/// What the job vocabulary reads of an entry's skills.
+fn skill_names(e: &Entry) -> impl Iterator<Item = (&str, &[String])> {
+    e.skills
+        .iter()
+        .map(|s| (s.name.as_str(), s.keywords.as_slice()))
+}
+
 /// The texts of a JSON value (not its keys): what the text filter matches.
 fn texts<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
     match v {
@@ -196,8 +205,29 @@ pub struct Index {
     keywords: HashMap<u32, Vec<u32>>,
     /// For each key (word id), the entries that list it as a skill.
     listers: HashMap<u32, Vec<u32>>,
-    vocabulary: OnceLock<Vocabulary>,
+    /// Each entry's years, by position, side by side: ranking reads the
+    /// years of every entry, and reaching them through each entry's own
+    /// allocation was a cache miss per candidate (a quarter of a call).
+    pub years: Vec<f64>,
+    /// The same in tenths of a year (`candidates::years` rounds to one
+    /// decimal), so a ranking looks each entry's years points up in a table
+    /// of a few hundred instead of dividing and rounding 10 000 times.
+    /// `None` if some entry's years are not exactly their tenths / 10.
+    pub tenths: Option<Vec<u32>>,
+    /// Shared with the next index when no candidate's skills changed (an
+    /// edit of a headline or a role): building it again took the first call
+    /// after every edit a long while, and every other call waited for it.
+    vocabulary: Arc<OnceLock<Vocabulary>>,
+    /// Job texts already read against this index's vocabulary: an agent
+    /// sends the same job for every page and every candidate it explains,
+    /// and reading one costs more than ranking 10 000 candidates with it.
+    jobs: Arc<Mutex<HashMap<String, Arc<Job>>>>,
 }
+
+/// The job texts kept per index (then the cache starts again), and the
+/// longest kept: a few hundred ordinary job descriptions, a few MB at most.
+const JOBS_KEPT: usize = 256;
+const JOB_KEPT_LEN: usize = 16 * 1024;
 
 impl Term {
     pub fn key(&self) -> &str {
@@ -279,19 +309,21 @@ impl Index {
             mark(self.keywords.get(&id), 1);
             mark(self.listers.get(&id), 2);
         }
-        let mut unsure = vec![false; n];
-        if t.too_long {
-            unsure.iter_mut().for_each(|u| *u = true);
+        // most skills are one word: no entry needs the full check
+        if !t.too_long && t.phrases.iter().all(|ph| ph.len() < 2) {
+            return (g, Vec::new());
         }
+        let mut unsure = vec![t.too_long; n];
+        let mut all = vec![0u8; n];
         for ph in t.phrases.iter().filter(|ph| ph.len() > 1) {
-            let mut all = vec![0usize; n];
+            all.iter_mut().for_each(|c| *c = 0);
             for &w in ph {
                 for &e in self.mentions.get(w as usize).map_or(&[][..], Vec::as_slice) {
-                    all[e as usize] += 1;
+                    all[e as usize] = all[e as usize].saturating_add(1);
                 }
             }
-            for (u, c) in unsure.iter_mut().zip(all) {
-                *u |= c >= ph.len();
+            for (u, &c) in unsure.iter_mut().zip(&all) {
+                *u |= usize::from(c) >= ph.len();
             }
         }
         let unsure = (0..n as u32)
@@ -360,6 +392,25 @@ impl Index {
             Vocabulary::of(&skills)
         })
     }
+
+    /// `text` read as a job (`read`, given this index's vocabulary), once
+    /// per text while the index lasts.
+    pub fn job(&self, text: &str, read: impl FnOnce(&Vocabulary) -> Job) -> Arc<Job> {
+        let cached = |jobs: &HashMap<String, Arc<Job>>| jobs.get(text).cloned();
+        if let Some(j) = cached(&self.jobs.lock().unwrap_or_else(|e| e.into_inner())) {
+            return j;
+        }
+        // read outside the lock: two callers with one new text both read it
+        let job = Arc::new(read(self.vocabulary()));
+        if text.len() <= JOB_KEPT_LEN {
+            let mut jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            if jobs.len() >= JOBS_KEPT {
+                jobs.clear();
+            }
+            jobs.insert(text.to_string(), Arc::clone(&job));
+        }
+        job
+    }
 }
 
 /// The index of one server, built on first use.
@@ -382,6 +433,29 @@ impl Shared {
     /// The index as of now: stale résumés brought up to date first, and the
     /// index rebuilt where the public renderings changed.
     pub fn get(&self, pool: &Pool) -> ApiResult<Arc<Index>> {
+        self.get_until(pool, &AtomicBool::new(false))
+    }
+
+    /// Builds the index now, so the first recruiter's call does not wait
+    /// seconds for it: done at start when an account holds a plan with
+    /// `mcp` (a server without recruiters never holds the index in memory).
+    /// Gives up when `stop` is set, leaving the index to the first call.
+    /// Returns how many candidates it holds, when it was built.
+    pub fn warm(&self, pool: &Pool, stop: &AtomicBool) -> ApiResult<Option<usize>> {
+        let today = crate::time::date_of(crate::time::now());
+        let recruiters: bool = pool.get()?.query_row(
+            "SELECT EXISTS (SELECT 1 FROM grants WHERE revoked_at IS NULL AND plan = ?1
+                              AND (expires_on IS NULL OR expires_on > ?2))",
+            rusqlite::params![crate::policy::plans::least_plan("mcp").name(), today],
+            |r| r.get(0),
+        )?;
+        Ok(match recruiters {
+            true => Some(self.get_until(pool, stop)?.entries.len()),
+            false => None,
+        })
+    }
+
+    fn get_until(&self, pool: &Pool, stop: &AtomicBool) -> ApiResult<Arc<Index>> {
         let conn = pool.get()?;
         if crate::store::health::current().is_none() && derived::pending(&conn)? {
             let _ = derived::catch_up(pool, || true);
@@ -398,7 +472,7 @@ impl Shared {
         if let Some(i) = old.as_ref().filter(|i| fresh(i, v)) {
             return Ok(i.clone());
         }
-        let built = Arc::new(rebuild(&conn, old.as_deref(), day)?);
+        let built = Arc::new(rebuild(&conn, old.as_deref(), day, stop)?);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
         Ok(built)
     }
@@ -413,7 +487,12 @@ impl Shared {
 
 /// A new index from the database, reusing the entries of `old` whose public
 /// rendering has not changed (and, on another day, recomputing their years).
-fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiResult<Index> {
+fn rebuild(
+    conn: &rusqlite::Connection,
+    old: Option<&Index>,
+    day: i64,
+    stop: &AtomicBool,
+) -> ApiResult<Index> {
     // one read transaction: the count and the renderings it counts agree
     let tx = conn.unchecked_transaction()?;
     let version = version(&tx)?;
@@ -438,9 +517,21 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
         },
         None => Words::default(),
     };
+    // the same candidates in the same order, none with other skills: the
+    // job vocabulary (and the jobs read with it) stay as they are
+    let mut same_skills = old.is_some_and(|o| o.entries.len() == rows.len())
+        && old.is_some_and(|o| {
+            o.entries
+                .iter()
+                .zip(&rows)
+                .all(|(e, (id, _))| e.user_id == *id)
+        });
     let mut entries = Vec::with_capacity(rows.len());
     let mut json = tx.prepare_cached("SELECT json FROM public_renders WHERE user_id = ?1")?;
     for (id, etag) in rows {
+        if stop.load(Ordering::Relaxed) {
+            return Err(ApiError::internal("the server is stopping"));
+        }
         if let Some(e) = reuse.get(id.as_str()).filter(|e| e.json_etag == etag) {
             entries.push(Arc::clone(e));
             continue;
@@ -448,7 +539,11 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
         let body: String = json.query_row([&id], |r| r.get(0))?;
         let public: Value = serde_json::from_str(&body)
             .map_err(|e| ApiError::internal(format!("rendering: {e}")))?;
-        entries.push(Arc::new(Entry::of(id, etag, &public, &mut words)));
+        let e = Entry::of(id, etag, &public, &mut words);
+        same_skills &= reuse
+            .get(e.user_id.as_str())
+            .is_some_and(|o| skill_names(o).eq(skill_names(&e)));
+        entries.push(Arc::new(e));
     }
     drop(json);
     tx.commit()?;
@@ -481,14 +576,32 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
             push(listers.entry(id).or_default(), i);
         }
     }
-    // what building took (parsed résumés, word lists) goes back to the system
+    // what the first build took (parsed résumés, word lists) goes back to
+    // the system; later ones parse a few résumés, and trimming every arena
+    // after each edit cost more than it gave back
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        libc::malloc_trim(0);
+    if old.is_none() {
+        unsafe {
+            libc::malloc_trim(0);
+        }
     }
+    let (vocabulary, jobs) = match old {
+        Some(o) if same_skills => (Arc::clone(&o.vocabulary), Arc::clone(&o.jobs)),
+        _ => (Arc::default(), Arc::default()),
+    };
+    let years: Vec<f64> = entries.iter().map(|e| e.years).collect();
+    let tenths = years
+        .iter()
+        .map(|&y| {
+            let t = (y * 10.0).round();
+            ((0.0..1e6).contains(&t) && (t as u32) as f64 / 10.0 == y).then_some(t as u32)
+        })
+        .collect();
     Ok(Index {
         version,
         day,
+        years,
+        tenths,
         entries,
         words,
         sorted,
@@ -496,6 +609,7 @@ fn rebuild(conn: &rusqlite::Connection, old: Option<&Index>, day: i64) -> ApiRes
         mentions,
         keywords,
         listers,
-        vocabulary: OnceLock::new(),
+        vocabulary,
+        jobs,
     })
 }

@@ -143,12 +143,44 @@ fn protocol_version(req: &Request) -> ApiResult<&'static str> {
 
 fn rpc_response(status: u16, id: &Value, outcome: RpcResult) -> Response {
     let body = match outcome {
-        Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
-        Err(e) => {
-            json!({"jsonrpc": "2.0", "id": id, "error": {"code": e.code, "message": e.message}})
-        }
+        Ok(result) => result_body(id, result),
+        Err(e) => serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": id,
+                                             "error": {"code": e.code, "message": e.message}}))
+        .unwrap_or_default(),
     };
-    http::json(status, &body)
+    Response::from_data("application/json", body).with_status_code(status)
+}
+
+/// `{"id":…,"jsonrpc":"2.0","result":…}`, the bytes `serde_json` writes
+/// for it (keys in its order), with one saving: a tool's
+/// `structuredContent` is already serialised, as its text content
+/// (`Out::ok`), so those bytes are copied instead of serialising a page of
+/// candidates a second time.
+fn result_body(id: &Value, mut result: Value) -> Vec<u8> {
+    let mut out = br#"{"id":"#.to_vec();
+    let _ = serde_json::to_writer(&mut out, id);
+    out.extend_from_slice(br#","jsonrpc":"2.0","result":"#);
+    let data = result
+        .as_object_mut()
+        .and_then(|m| m.remove("structuredContent"));
+    match (data, result["content"][0]["text"].as_str()) {
+        // "structuredContent" sorts after "content" and "isError": last
+        (Some(_), Some(text)) => {
+            let _ = serde_json::to_writer(&mut out, &result);
+            out.pop();
+            out.extend_from_slice(br#","structuredContent":"#);
+            out.extend_from_slice(text.as_bytes());
+            out.push(b'}');
+        }
+        (data, _) => {
+            if let (Some(d), Some(m)) = (data, result.as_object_mut()) {
+                m.insert("structuredContent".into(), d);
+            }
+            let _ = serde_json::to_writer(&mut out, &result);
+        }
+    }
+    out.push(b'}');
+    out
 }
 
 /// `POST /mcp`.
@@ -309,6 +341,26 @@ mod tests {
             ("evil.example.com:8000", false),
         ] {
             assert_eq!(is_own_host(host_part(host), bound), own, "{host}");
+        }
+    }
+
+    #[test]
+    fn a_result_body_is_what_serde_json_writes() {
+        let data = json!({"ranking": [{"username": "ada", "note": "say \"hi\"\n", "score": 90}],
+                          "total": 1, "nextCursor": null, "é": "ü"});
+        for id in [json!(7), json!("x\"y")] {
+            for result in [
+                tools::Out::ok(data.clone()),
+                tools::fail("no"),
+                json!({"tools": []}),
+            ] {
+                let whole = json!({"jsonrpc": "2.0", "id": id, "result": result});
+                let want = serde_json::to_vec(&whole).unwrap();
+                assert_eq!(
+                    String::from_utf8(result_body(&id, result)).unwrap(),
+                    String::from_utf8(want).unwrap()
+                );
+            }
         }
     }
 

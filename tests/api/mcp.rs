@@ -617,6 +617,112 @@ fn compare_rank_explain_and_gap() {
     );
 }
 
+/// The whole ranking of one job, pinned: scores, the tie by username, and
+/// pages (only the best of a page are picked, not a full sort) that add
+/// up to the same list.
+#[test]
+fn a_ranking_is_pinned_and_its_pages_add_up() {
+    let (app, rita) = world();
+    let job = "Backend engineer. Required: Rust and PostgreSQL, 5+ years.\nKubernetes is a plus.";
+    let scored = |r: &Value| -> Vec<(String, i64)> {
+        r["ranking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["username"].as_str().unwrap().to_string(),
+                    c["score"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let all = tool(
+        &app,
+        &rita,
+        "rank_candidates",
+        json!({"job_description": job, "limit": 100}),
+    );
+    // ada: both required listed (60), k8s only mentioned (10), 6 years (20);
+    // carl and dora: Rust (30); bob: 2 of 5 years (8); rita and the admin
+    // who granted her plan: empty résumés
+    let want: Vec<(String, i64)> = [
+        ("ada", 90),
+        ("carl", 30),
+        ("dora", 30),
+        ("bob", 8),
+        ("rita", 0),
+        ("root-admin", 0),
+    ]
+    .iter()
+    .map(|(n, s)| (n.to_string(), *s))
+    .collect();
+    assert_eq!(scored(&all), want);
+    assert_eq!(all["total"], 6);
+    assert_eq!(all["nextCursor"], Value::Null);
+    assert_eq!(all["ranking"][1]["missing_required"], json!(["PostgreSQL"]));
+    assert_eq!(all["ranking"][3]["parts"]["years"]["points"], 8);
+
+    let mut paged = Vec::new();
+    let mut args = json!({"job_description": job, "limit": 2});
+    loop {
+        let page = tool(&app, &rita, "rank_candidates", args.clone());
+        assert_eq!(page["total"], 6);
+        assert!(page["ranking"].as_array().unwrap().len() <= 2);
+        paged.extend(scored(&page));
+        match page["nextCursor"].as_str() {
+            Some(c) => args["cursor"] = json!(c),
+            None => break,
+        }
+    }
+    assert_eq!(paged, want);
+    // past the end: nothing, and no next page; a cursor of ours, any offset
+    for offset in ["o6", "o9999999999999999999"] {
+        let c: String = offset.bytes().map(|b| format!("{b:02x}")).collect();
+        let past = tool(
+            &app,
+            &rita,
+            "rank_candidates",
+            json!({"job_description": job, "cursor": c}),
+        );
+        assert_eq!(past["ranking"], json!([]));
+        assert_eq!(past["nextCursor"], Value::Null);
+    }
+    let msg = tool_error(
+        &app,
+        &rita,
+        "rank_candidates",
+        json!({"job_description": job, "cursor": "zz"}),
+    );
+    assert!(msg.contains("cursor"), "{msg}");
+}
+
+/// With a recruiter on the books the index is built as the server starts,
+/// not by the first call; without one it is never built.
+#[test]
+fn the_index_is_built_at_start_when_there_are_recruiters() {
+    let (mut app, rita) = world();
+    let dir = std::sync::Arc::clone(&app.dir);
+    assert!(!app.settled_log().contains("candidate index"));
+    assert!(app.terminate().success());
+    let again = spawn_in(dir, &[], &[]);
+    let started = std::time::Instant::now();
+    while !again.log_text().contains("candidate index")
+        && started.elapsed() < std::time::Duration::from_secs(20)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let log = again.log_text();
+    // ada, bob, carl, dora, rita and root-admin (eve is private)
+    assert!(
+        log.contains("candidate index: 6 public candidates"),
+        "{log}"
+    );
+    let listed = tool(&again, &rita, "list_candidates", json!({}));
+    assert_eq!(listed["total"], 6);
+    assert_eq!(again.settled_log().matches("candidate index").count(), 1);
+}
+
 #[test]
 fn shortlists_belong_to_their_recruiter() {
     let (app, rita) = world();
