@@ -74,7 +74,6 @@ pub fn serve(config: Config) -> Result<(), String> {
     notify_systemd("READY=1");
     let warm = Arc::clone(&app);
     std::thread::spawn(move || warm.hasher.warm_up());
-    let indexing = warm_candidates(&app, &stop)?;
 
     // requests are answered on their connections' threads (`serve`)
     while !stop.load(Ordering::SeqCst) {
@@ -87,8 +86,6 @@ pub fn serve(config: Config) -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(10));
     }
     drop(server);
-    // it holds the app (and a connection) until it gives up
-    let _ = indexing.join();
     drop(checkpointer);
     drop(app);
     if !replicated {
@@ -96,33 +93,6 @@ pub fn serve(config: Config) -> Result<(), String> {
     }
     log::line("stopped cleanly");
     Ok(())
-}
-
-/// Builds the recruiters' candidate index beside the server starting, so
-/// the first MCP call does not wait seconds for it (`Shared::warm`).
-fn warm_candidates(
-    app: &Arc<App>,
-    stop: &Arc<AtomicBool>,
-) -> Result<std::thread::JoinHandle<()>, String> {
-    let (app, stop) = (Arc::clone(app), Arc::clone(stop));
-    std::thread::Builder::new()
-        .name("mcp-index".into())
-        .spawn(move || {
-            let started = Instant::now();
-            match app.candidates.warm(&app.pool, &stop) {
-                Ok(Some(n)) => log::line(&format!(
-                    "candidate index: {n} public candidates, built in {} ms",
-                    started.elapsed().as_millis()
-                )),
-                Ok(None) => {}
-                Err(_) if stop.load(Ordering::SeqCst) => {}
-                Err(e) => {
-                    let why = e.cause.as_deref().unwrap_or(&e.detail);
-                    log::line(&format!("building the candidate index failed: {why}"));
-                }
-            }
-        })
-        .map_err(|e| format!("cannot start the mcp-index thread: {e}"))
 }
 
 /// Folds the WAL into the database file about once a second after writes, so

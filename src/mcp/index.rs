@@ -436,25 +436,6 @@ impl Shared {
         self.get_until(pool, &AtomicBool::new(false))
     }
 
-    /// Builds the index now, so the first recruiter's call does not wait
-    /// seconds for it: done at start when an account holds a plan with
-    /// `mcp` (a server without recruiters never holds the index in memory).
-    /// Gives up when `stop` is set, leaving the index to the first call.
-    /// Returns how many candidates it holds, when it was built.
-    pub fn warm(&self, pool: &Pool, stop: &AtomicBool) -> ApiResult<Option<usize>> {
-        let today = crate::time::date_of(crate::time::now());
-        let recruiters: bool = pool.get()?.query_row(
-            "SELECT EXISTS (SELECT 1 FROM grants WHERE revoked_at IS NULL AND plan = ?1
-                              AND (expires_on IS NULL OR expires_on > ?2))",
-            rusqlite::params![crate::policy::plans::least_plan("mcp").name(), today],
-            |r| r.get(0),
-        )?;
-        Ok(match recruiters {
-            true => Some(self.get_until(pool, stop)?.entries.len()),
-            false => None,
-        })
-    }
-
     fn get_until(&self, pool: &Pool, stop: &AtomicBool) -> ApiResult<Arc<Index>> {
         let conn = pool.get()?;
         if crate::store::health::current().is_none() && derived::pending(&conn)? {

@@ -697,32 +697,6 @@ fn a_ranking_is_pinned_and_its_pages_add_up() {
     assert!(msg.contains("cursor"), "{msg}");
 }
 
-/// With a recruiter on the books the index is built as the server starts,
-/// not by the first call; without one it is never built.
-#[test]
-fn the_index_is_built_at_start_when_there_are_recruiters() {
-    let (mut app, rita) = world();
-    let dir = std::sync::Arc::clone(&app.dir);
-    assert!(!app.settled_log().contains("candidate index"));
-    assert!(app.terminate().success());
-    let again = spawn_in(dir, &[], &[]);
-    let started = std::time::Instant::now();
-    while !again.log_text().contains("candidate index")
-        && started.elapsed() < std::time::Duration::from_secs(20)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let log = again.log_text();
-    // ada, bob, carl, dora, rita and root-admin (eve is private)
-    assert!(
-        log.contains("candidate index: 6 public candidates"),
-        "{log}"
-    );
-    let listed = tool(&again, &rita, "list_candidates", json!({}));
-    assert_eq!(listed["total"], 6);
-    assert_eq!(again.settled_log().matches("candidate index").count(), 1);
-}
-
 #[test]
 fn shortlists_belong_to_their_recruiter() {
     let (app, rita) = world();
