@@ -11,10 +11,12 @@
 //! threads' own stacks (8 KB more each, 4 MB at 500 connections, measured),
 //! so a connection's thread stays as small as an idle one.
 
+use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use crate::app::App;
 use crate::error::ApiError;
@@ -90,10 +92,18 @@ fn page_size() -> usize {
 }
 
 /// The handler stacks: at most as many requests in the handler as there are
-/// stacks. The usual path (a stack free) takes one lock and wakes nobody.
+/// stacks. The usual path (a stack free) takes one lock and wakes nobody;
+/// when none is free, requests wait in line and a stack given back goes to
+/// the one that has waited longest (a condition variable wakes any waiter,
+/// and under load some waited a hundred times longer than others).
 pub struct Slots {
-    free: Mutex<Vec<Stack>>,
-    returned: Condvar,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    free: Vec<Stack>,
+    waiting: VecDeque<SyncSender<Stack>>,
 }
 
 pub struct Slot<'a> {
@@ -103,23 +113,51 @@ pub struct Slot<'a> {
 
 impl Slots {
     pub fn new(n: usize) -> std::io::Result<Slots> {
+        let free = (0..n).map(|_| Stack::new()).collect::<Result<_, _>>()?;
         Ok(Slots {
-            free: Mutex::new((0..n).map(|_| Stack::new()).collect::<Result<_, _>>()?),
-            returned: Condvar::new(),
+            state: Mutex::new(State {
+                free,
+                waiting: VecDeque::new(),
+            }),
         })
     }
 
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn take(&self) -> Slot<'_> {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if let Some(stack) = free.pop() {
+        let handed = {
+            let mut state = self.state();
+            if let Some(stack) = state.free.pop() {
                 return Slot {
                     slots: self,
                     stack: Some(stack),
                 };
             }
-            free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner());
+            let (tx, rx) = sync_channel(1);
+            state.waiting.push_back(tx);
+            rx
+        };
+        // the sender is only dropped after sending (`give_back`)
+        let stack = handed.recv().expect("a stack is handed over");
+        Slot {
+            slots: self,
+            stack: Some(stack),
         }
+    }
+
+    fn give_back(&self, stack: Stack) {
+        let mut state = self.state();
+        let mut stack = stack;
+        while let Some(next) = state.waiting.pop_front() {
+            match next.send(stack) {
+                Ok(()) => return,
+                // that waiter is gone (its thread ended): the next one
+                Err(back) => stack = back.0,
+            }
+        }
+        state.free.push(stack);
     }
 }
 
@@ -132,12 +170,7 @@ impl Slot<'_> {
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
         if let Some(stack) = self.stack.take() {
-            self.slots
-                .free
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(stack);
-            self.slots.returned.notify_one();
+            self.slots.give_back(stack);
         }
     }
 }
@@ -250,7 +283,34 @@ mod tests {
             t.join().unwrap();
         }
         assert!(most.load(Ordering::SeqCst) <= 3);
-        assert_eq!(slots.free.lock().unwrap().len(), 3);
+        assert_eq!(slots.state().free.len(), 3);
+    }
+
+    #[test]
+    fn a_stack_given_back_goes_to_the_request_that_waited_longest() {
+        let slots = Arc::new(Slots::new(1).unwrap());
+        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let held = slots.take();
+        let waiters: Vec<_> = (0..4)
+            .map(|i| {
+                let (mine, order) = (slots.clone(), order.clone());
+                let t = std::thread::spawn(move || {
+                    let _slot = mine.take();
+                    order.lock().unwrap().push(i);
+                });
+                // each in line before the next comes
+                while slots.state().waiting.len() < i + 1 {
+                    std::thread::yield_now();
+                }
+                t
+            })
+            .collect();
+        drop(held);
+        for t in waiters {
+            t.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3]);
+        assert_eq!(slots.state().free.len(), 1);
     }
 
     #[test]
@@ -282,6 +342,6 @@ mod tests {
             Some(&"in the handler")
         );
         drop(slot);
-        assert_eq!(slots.free.lock().unwrap().len(), 1, "the stack is back");
+        assert_eq!(slots.state().free.len(), 1, "the stack is back");
     }
 }
