@@ -637,10 +637,7 @@ fn asks_are_written_by_the_flusher_and_kept_conversations_survive_a_restart() {
             .contains("Python"),
         "{reply}"
     );
-    let jwt = app.login("ada", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let jwt = app.jwt("ada");
     let t = app
         .get(&format!("/v1/me/transcripts/{id}"), Cred::Jwt(&jwt))
         .json();

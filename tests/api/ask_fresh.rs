@@ -129,10 +129,7 @@ fn an_ask_follows_every_change_at_once() {
 
     // a new full name: the name the answers use (and read as "she");
     // tokens from before the account was disabled are no longer good
-    let jwt = app.login("ada", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let jwt = app.jwt("ada");
     let r = app.patch(
         "/v1/me/account",
         Cred::Jwt(&jwt),

@@ -225,10 +225,7 @@ fn refresh_gives_a_working_token() {
 fn logout_revokes_every_jwt_of_the_user() {
     let app = spawn_app();
     let first = app.user("ada");
-    let second = app.login("ada", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let second = app.jwt("ada");
     let key = app.key(&first);
     let r = app.call("POST", "/v1/auth/logout", Cred::Jwt(&first), None);
     assert_eq!(r.status, 204);
@@ -238,10 +235,7 @@ fn logout_revokes_every_jwt_of_the_user() {
     }
     // API keys are not sessions: they live on until revoked
     assert_eq!(app.get("/v1/me/account", Cred::Key(&key)).status, 200);
-    let again = app.login("ada", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let again = app.jwt("ada");
     assert_eq!(app.get("/v1/me/account", Cred::Jwt(&again)).status, 200);
 }
 

@@ -470,10 +470,7 @@ fn a_version_1_database_is_migrated_at_start() {
         .unwrap();
     }
     let app = spawn_in(Arc::clone(&dir), &[], &[]);
-    let jwt = app.login("ada", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let jwt = app.jwt("ada");
     let skills = app.get("/v1/me/skills", Cred::Jwt(&jwt)).json();
     assert_eq!(
         (skills[0]["name"].clone(), skills[0]["years"].clone()),

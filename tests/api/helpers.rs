@@ -213,6 +213,11 @@ impl TestApp {
     pub fn user(&self, username: &str) -> String {
         let r = self.register_as(username);
         assert_eq!(r.status, 201, "{}", r.text());
+        self.jwt(username)
+    }
+
+    /// Signs `username` in with the test password and returns the new JWT.
+    pub fn jwt(&self, username: &str) -> String {
         let r = self.login(username, PASSWORD);
         assert_eq!(r.status, 200, "{}", r.text());
         r.json()["access_token"].as_str().unwrap().to_string()
@@ -366,8 +371,9 @@ impl TestApp {
 
     /// Gives `username` a plan through the admin API (making an admin first).
     pub fn grant(&self, username: &str, plan: &str) {
-        let admin = match self.login("root-admin", PASSWORD).status {
-            200 => self.login("root-admin", PASSWORD).json()["access_token"]
+        let signed_in = self.login("root-admin", PASSWORD);
+        let admin = match signed_in.status {
+            200 => signed_in.json()["access_token"]
                 .as_str()
                 .unwrap()
                 .to_string(),

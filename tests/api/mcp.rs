@@ -490,10 +490,7 @@ fn one_candidate_tools_and_private_profiles() {
     );
     assert_eq!(r["error"]["code"], -32002);
     // a disabled account is gone from every answer
-    let admin = app.login("root-admin", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = app.jwt("root-admin");
     let r = app.patch(
         "/v1/admin/users/bob",
         Cred::Jwt(&admin),
@@ -567,10 +564,7 @@ fn compare_rank_explain_and_gap() {
     );
     assert_eq!(ranked, again);
     // a skill the engine does not know is still found when a candidate lists it
-    let bob = app.login("bob", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let bob = app.jwt("bob");
     app.post(
         "/v1/me/skills",
         Cred::Jwt(&bob),
@@ -765,10 +759,7 @@ fn shortlists_belong_to_their_recruiter() {
 #[test]
 fn candidates_shown_count_as_exposures() {
     let (app, rita) = world();
-    let ada = app.login("ada", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let ada = app.jwt("ada");
     let exposures = || {
         app.get("/v1/me/analytics?days=1", Cred::Jwt(&ada)).json()["items"][0]["mcp_exposures"]
             .as_i64()

@@ -393,10 +393,7 @@ fn views_are_counted_in_batches_and_survive_a_restart() {
     }
     assert!(app.terminate().success());
     let again = spawn_in(app.dir.clone(), &[], &[]);
-    let jwt = again.login("ada", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let jwt = again.jwt("ada");
     assert_eq!(
         views_today(&again, &jwt),
         35,

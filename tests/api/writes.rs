@@ -214,10 +214,7 @@ fn a_text_search_follows_disabling_and_orders_ties_by_username() {
     );
     assert_eq!(order("zig").0, 3);
 
-    let amy = app.login("amy", PASSWORD).json()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let amy = app.jwt("amy");
     let r = app.patch(
         "/v1/me/account",
         Cred::Jwt(&amy),
