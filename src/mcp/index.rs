@@ -438,9 +438,7 @@ impl Shared {
 
     fn get_until(&self, pool: &Pool, stop: &AtomicBool) -> ApiResult<Arc<Index>> {
         let conn = pool.get()?;
-        if crate::store::health::current().is_none() && derived::pending(&conn)? {
-            let _ = derived::catch_up(pool, || true);
-        }
+        derived::settle(pool, &conn)?;
         let day = today();
         let fresh = |i: &Index, v: i64| i.version == v && i.day == day;
         let v = version(&conn)?;

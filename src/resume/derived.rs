@@ -128,6 +128,17 @@ pub fn pending(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
         .query_row([], |r| r.get(0))
 }
 
+/// What a read of every public résumé does first (a search, the MCP
+/// candidate index): résumés written a moment ago are brought up to date.
+/// Such a read never depends on a write: while writes fail (a full disk) or
+/// when this one does, it reads what is there.
+pub fn settle(pool: &Pool, conn: &rusqlite::Connection) -> ApiResult<()> {
+    if crate::store::health::current().is_none() && pending(conn)? {
+        let _ = catch_up(pool, || true);
+    }
+    Ok(())
+}
+
 /// Brings every stale résumé up to date, a batch per write, while
 /// `go_on()` says so. Returns how many were refreshed.
 pub fn catch_up(pool: &Pool, go_on: impl Fn() -> bool) -> ApiResult<usize> {

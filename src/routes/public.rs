@@ -212,11 +212,7 @@ pub fn search(ctx: &Ctx) -> ApiResult {
     };
     let conn = ctx.app.pool.get()?;
     // résumés written a moment ago are indexed before anyone searches
-    // A search never depends on a write: if the index cannot be brought up
-    // to date (a full disk), it searches what is indexed.
-    if crate::store::health::current().is_none() && derived::pending(&conn)? {
-        let _ = derived::catch_up(&ctx.app.pool, || true);
-    }
+    derived::settle(&ctx.app.pool, &conn)?;
     let (hits, total) = search::search(&conn, &filters)?;
     let items: Vec<Value> = hits
         .into_iter()
