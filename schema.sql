@@ -219,12 +219,16 @@ CREATE TABLE IF NOT EXISTS search_docs (
 -- the background refresher renders it again (src/resume/derived.rs). The
 -- JSON Resume form is rendered on its first read after a change (NULL until
 -- then).
+-- The small columns come before the large texts: SQLite reads a row's
+-- columns in order, through the overflow pages of any large one on the way,
+-- so a lookup of the ETags alone reads one page, not three (up to
+-- user_version 3 the texts came first).
 CREATE TABLE IF NOT EXISTS public_renders (
     user_id         TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    json            TEXT NOT NULL,
     json_etag       TEXT NOT NULL,
-    jsonresume      TEXT,
-    jsonresume_etag TEXT
+    jsonresume_etag TEXT,
+    json            TEXT NOT NULL,
+    jsonresume      TEXT
 ) STRICT;
 
 -- The public page (/u/{username}) as last rendered (src/web/stored.rs),
@@ -232,16 +236,17 @@ CREATE TABLE IF NOT EXISTS public_renders (
 -- out at the byte offsets `cuts` (comma-separated). A view serves it only
 -- while it was made from the current public JSON (`json_etag`), in the theme
 -- the owner has today, on this day (`day`, days since 1970-01-01); `etag` is
--- the hash of html and cuts that a view's ETag is made from.
+-- the hash of html and cuts that a view's ETag is made from. `html` comes
+-- last, like the texts of public_renders.
 CREATE TABLE IF NOT EXISTS public_pages (
     user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     json_etag  TEXT NOT NULL,
     theme      TEXT NOT NULL,
     day        INTEGER NOT NULL,
-    html       TEXT NOT NULL,
-    cuts       TEXT NOT NULL,
     etag       TEXT NOT NULL,
-    img_origin TEXT
+    cuts       TEXT NOT NULL,
+    img_origin TEXT,
+    html       TEXT NOT NULL
 ) STRICT;
 
 -- How many times who is public, or a public rendering, changed: counted by
@@ -386,4 +391,4 @@ CREATE TABLE IF NOT EXISTS shortlist_members (
     PRIMARY KEY (shortlist_id, user_id)
 ) STRICT;
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

@@ -8,8 +8,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rusqlite::params;
-
 use crate::store::db::Pool;
 use crate::time::{date_of, now};
 
@@ -108,28 +106,54 @@ impl Record {
         if asks.is_empty() && hosts.is_empty() {
             return Ok(dropped);
         }
+        // One statement per kind for the whole batch (rows as a JSON array):
+        // a statement per row cost a statement journal each, and at 4 000
+        // asks/s releasing those was 18 % of the server's CPU (perf).
+        let asks_json = serde_json::Value::from(
+            asks.iter()
+                .map(|a| {
+                    serde_json::json!([
+                        a.user_id,
+                        a.day,
+                        a.question,
+                        a.normalised,
+                        a.status,
+                        a.referrer_host
+                    ])
+                })
+                .collect::<Vec<_>>(),
+        )
+        .to_string();
+        let hosts_json = serde_json::Value::from(
+            hosts
+                .iter()
+                .map(|((user, day, source, host), n)| {
+                    serde_json::json!([user, day, source, host, n])
+                })
+                .collect::<Vec<_>>(),
+        )
+        .to_string();
         let written = crate::store::db::write(pool, |tx| {
-            let mut add = tx.prepare_cached(
-                "INSERT INTO ask_log (user_id, day, question, normalised, status, referrer_host)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",
-            )?;
-            for a in &asks {
-                add.execute(params![
-                    a.user_id,
-                    a.day,
-                    a.question,
-                    a.normalised,
-                    a.status,
-                    a.referrer_host
-                ])?;
+            if !asks.is_empty() {
+                tx.prepare_cached(
+                    "INSERT INTO ask_log (user_id, day, question, normalised, status, referrer_host)
+                     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3,
+                            j.value ->> 4, j.value ->> 5
+                     FROM json_each(?1) j
+                     WHERE EXISTS (SELECT 1 FROM users WHERE id = j.value ->> 0)
+                     ORDER BY j.key",
+                )?
+                .execute([&asks_json])?;
             }
-            let mut count = tx.prepare_cached(
-                "INSERT INTO referrer_stats (user_id, day, source, host, n)
-                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)
-                 ON CONFLICT (user_id, day, source, host) DO UPDATE SET n = n + excluded.n",
-            )?;
-            for ((user, day, source, host), n) in &hosts {
-                count.execute(params![user, day, source, host, n])?;
+            if !hosts.is_empty() {
+                tx.prepare_cached(
+                    "INSERT INTO referrer_stats (user_id, day, source, host, n)
+                     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
+                     FROM json_each(?1) j
+                     WHERE EXISTS (SELECT 1 FROM users WHERE id = j.value ->> 0)
+                     ON CONFLICT (user_id, day, source, host) DO UPDATE SET n = n + excluded.n",
+                )?
+                .execute([&hosts_json])?;
             }
             Ok(())
         })

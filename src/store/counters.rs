@@ -5,8 +5,6 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use rusqlite::params;
-
 use crate::store::db::Pool;
 use crate::time::{date_of, now};
 
@@ -75,24 +73,33 @@ impl Counters {
             return Ok(0);
         }
         let n = batch.values().map(HashMap::len).sum();
+        // One statement for the whole batch (rows as a JSON array): a
+        // statement per row cost a statement journal each (see ask::record).
+        let rows = serde_json::Value::from(
+            batch
+                .iter()
+                .flat_map(|(day, users)| {
+                    users.iter().map(move |(user, c)| {
+                        serde_json::json!([user, day, c.0[0], c.0[1], c.0[2], c.0[3]])
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )
+        .to_string();
         let written = crate::store::db::write(pool, |tx| {
-            {
-                let mut stmt = tx
-                    .prepare_cached(
-                        "INSERT INTO daily_stats (user_id, day, views, api_requests, asks, mcp_exposures)
-                         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)
-                         ON CONFLICT (user_id, day) DO UPDATE SET
-                           views = views + excluded.views,
-                           api_requests = api_requests + excluded.api_requests,
-                           asks = asks + excluded.asks,
-                           mcp_exposures = mcp_exposures + excluded.mcp_exposures",
-                    )?;
-                for (day, users) in &batch {
-                    for (user, c) in users {
-                        stmt.execute(params![user, day, c.0[0], c.0[1], c.0[2], c.0[3]])?;
-                    }
-                }
-            }
+            tx.prepare_cached(
+                "INSERT INTO daily_stats (user_id, day, views, api_requests, asks, mcp_exposures)
+                 SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3,
+                        j.value ->> 4, j.value ->> 5
+                 FROM json_each(?1) j
+                 WHERE EXISTS (SELECT 1 FROM users WHERE id = j.value ->> 0)
+                 ON CONFLICT (user_id, day) DO UPDATE SET
+                   views = views + excluded.views,
+                   api_requests = api_requests + excluded.api_requests,
+                   asks = asks + excluded.asks,
+                   mcp_exposures = mcp_exposures + excluded.mcp_exposures",
+            )?
+            .execute([&rows])?;
             Ok(())
         })
         .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone()));

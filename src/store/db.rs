@@ -175,7 +175,42 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
 /// older version, done once, all or nothing.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     skills_v2(conn)?;
-    search_docs_v3(conn)
+    search_docs_v3(conn)?;
+    renderings_v4(conn)
+}
+
+/// v3 → v4: the stored renderings keep their small columns before their
+/// large texts (see schema.sql). Both tables are made anew by schema.sql and
+/// filled from the old ones; their triggers go with the old table and
+/// schema.sql makes them again on the new one.
+fn renderings_v4(conn: &Connection) -> rusqlite::Result<()> {
+    let old: bool = conn.query_row(
+        "SELECT cid = 1 FROM pragma_table_info('public_renders') WHERE name = 'json'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !old {
+        return Ok(());
+    }
+    const RENDERS: &str = "user_id, json_etag, jsonresume_etag, json, jsonresume";
+    const PAGES: &str = "user_id, json_etag, theme, day, etag, cuts, img_origin, html";
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE;
+         DROP TRIGGER IF EXISTS public_renders_added;
+         DROP TRIGGER IF EXISTS public_renders_removed;
+         DROP TRIGGER IF EXISTS public_renders_changed;
+         ALTER TABLE public_renders RENAME TO public_renders_v3;
+         ALTER TABLE public_pages RENAME TO public_pages_v3;
+         {SCHEMA}
+         INSERT INTO public_renders ({RENDERS}) SELECT {RENDERS} FROM public_renders_v3;
+         INSERT INTO public_pages ({PAGES}) SELECT {PAGES} FROM public_pages_v3;
+         DROP TABLE public_renders_v3;
+         DROP TABLE public_pages_v3;
+         COMMIT;"
+    ))
+    .inspect_err(|_| {
+        let _ = conn.execute_batch("ROLLBACK");
+    })
 }
 
 /// v2 → v3: `search_docs` keeps each user's username_key, and the index

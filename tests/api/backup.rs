@@ -491,7 +491,7 @@ fn a_version_1_database_is_migrated_at_start() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     assert!(!sql.contains("UNIQUE"), "{sql}");
     assert_eq!(integrity(&db), "ok");
 }
@@ -560,4 +560,115 @@ fn a_version_2_database_is_migrated_at_start() {
         .unwrap();
     assert_eq!(keys, ["ada", "boss"]);
     assert_eq!(integrity(&db), "ok");
+}
+
+/// The column order of a table, as SQLite keeps it.
+fn columns(db: &rusqlite::Connection, table: &str) -> Vec<String> {
+    db.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+        .unwrap()
+        .query_map([table], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_version_3_database_is_migrated_at_start() {
+    let dir = Arc::new(TempDir::new());
+    let mut app = spawn_in(Arc::clone(&dir), &[], &[]);
+    let ada = app.user("ada");
+    app.post(
+        "/v1/me/skills",
+        Cred::Jwt(&ada),
+        &json!({"name": "Fortran"}),
+    );
+    let json = app.get("/v1/profiles/ada", Cred::None);
+    let page = app.get("/u/ada", Cred::None);
+    assert_eq!((json.status, page.status), (200, 200));
+    let json_etag = json.header("etag");
+    assert!(app.terminate().success());
+    {
+        // the version 3 layout: the large texts before the small columns
+        let db = open_db(&app.db_path());
+        db.execute_batch(
+            "BEGIN;
+             DROP TRIGGER public_renders_added;
+             DROP TRIGGER public_renders_removed;
+             DROP TRIGGER public_renders_changed;
+             ALTER TABLE public_renders RENAME TO r4;
+             CREATE TABLE public_renders (
+                 user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                 json TEXT NOT NULL, json_etag TEXT NOT NULL,
+                 jsonresume TEXT, jsonresume_etag TEXT) STRICT;
+             INSERT INTO public_renders (user_id, json, json_etag, jsonresume, jsonresume_etag)
+                 SELECT user_id, json, json_etag, jsonresume, jsonresume_etag FROM r4;
+             DROP TABLE r4;
+             ALTER TABLE public_pages RENAME TO p4;
+             CREATE TABLE public_pages (
+                 user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                 json_etag TEXT NOT NULL, theme TEXT NOT NULL, day INTEGER NOT NULL,
+                 html TEXT NOT NULL, cuts TEXT NOT NULL, etag TEXT NOT NULL,
+                 img_origin TEXT) STRICT;
+             INSERT INTO public_pages (user_id, json_etag, theme, day, html, cuts, etag, img_origin)
+                 SELECT user_id, json_etag, theme, day, html, cuts, etag, img_origin FROM p4;
+             DROP TABLE p4;
+             CREATE TRIGGER public_renders_added AFTER INSERT ON public_renders
+             BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+             CREATE TRIGGER public_renders_removed AFTER DELETE ON public_renders
+             BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+             CREATE TRIGGER public_renders_changed AFTER UPDATE OF json, json_etag ON public_renders
+             BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+             PRAGMA user_version = 3;
+             COMMIT;",
+        )
+        .unwrap();
+        assert_eq!(columns(&db, "public_renders")[1], "json");
+    }
+    let app = spawn_in(Arc::clone(&dir), &[], &[]);
+    let db = open_db(&app.db_path());
+    assert_eq!(
+        columns(&db, "public_renders"),
+        [
+            "user_id",
+            "json_etag",
+            "jsonresume_etag",
+            "json",
+            "jsonresume"
+        ]
+    );
+    assert_eq!(columns(&db, "public_pages").last().unwrap(), "html");
+    assert_eq!(count(&db, "public_pages"), 1, "the kept page came across");
+    let version = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT n FROM public_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = version(&db);
+    // the same bytes, from the rows that came across
+    assert_eq!(
+        app.get("/v1/profiles/ada", Cred::None).header("etag"),
+        json_etag
+    );
+    let kept = |db: &rusqlite::Connection| -> String {
+        db.query_row("SELECT etag FROM public_pages", [], |r| r.get(0))
+            .unwrap()
+    };
+    let was = kept(&db);
+    let page = app.get("/u/ada", Cred::None);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Fortran"));
+    assert_eq!(kept(&db), was, "the page kept before is served");
+    // the triggers are back on the new table: an edit counts as a change
+    let ada = app.jwt("ada");
+    app.post("/v1/me/skills", Cred::Jwt(&ada), &json!({"name": "Cobol"}));
+    let after = app.get("/v1/profiles/ada", Cred::None);
+    assert!(after.text().contains("Cobol"));
+    assert!(
+        version(&db) > before,
+        "public_version follows public_renders"
+    );
+    assert_eq!(integrity(&db), "ok");
+    let v: i64 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 4);
 }
