@@ -14,6 +14,7 @@ pub mod intents;
 pub mod memory;
 pub mod normalise;
 pub mod plan;
+pub mod public;
 pub mod record;
 pub mod vocabulary;
 

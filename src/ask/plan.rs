@@ -65,7 +65,8 @@ pub fn intent_of(e: &Entity) -> Intent {
 /// conversation.
 pub fn plan(facts: &Facts, question: &str, before: Option<&Context>) -> Plan {
     let toks = tokens(question);
-    let vocab = Vocabulary::of(facts);
+    let named = vocabulary::window_keys(&toks);
+    let vocab = Vocabulary::of_only(facts, |key| named.contains(key));
     let mut used = vec![false; toks.len()];
     let mut toks = toks;
     let mut entities = vocabulary::find(&toks, &vocab, &mut used);

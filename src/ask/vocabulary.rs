@@ -356,60 +356,92 @@ pub struct Vocabulary {
 /// The longest term the engine looks for, in words.
 pub const MAX_WORDS: usize = 5;
 
+/// The words of `text` joined by spaces (`normalise`) into `buf`; returns
+/// how many there are.
+fn joined_words(text: &str, buf: &mut String) -> usize {
+    buf.clear();
+    let mut n = 0;
+    each_word(text, |x| {
+        if n > 0 {
+            buf.push(' ');
+        }
+        buf.push_str(x);
+        n += 1;
+    });
+    n
+}
+
+/// `canon`, borrowed.
+fn canon_ref(norm: &str) -> &str {
+    table().alias.get(norm).map_or(norm, String::as_str)
+}
+
 impl Vocabulary {
     pub fn of(f: &Facts) -> Vocabulary {
+        Vocabulary::of_only(f, |_| true)
+    }
+
+    /// The profile's terms whose key `keep` wants: a question needs only
+    /// the terms it could name, and the others are never copied (building
+    /// every term was an eighth of an ask's CPU).
+    pub fn of_only(f: &Facts, keep: impl Fn(&str) -> bool) -> Vocabulary {
         let mut terms: BTreeMap<String, Vec<(Kind, String)>> = BTreeMap::new();
         let mut joined = String::new();
-        let mut add = |kind: Kind, text: &str| {
-            // the words joined by spaces (`normalise`), in one reused buffer
-            joined.clear();
-            let mut n = 0;
-            each_word(text, |x| {
-                if n > 0 {
-                    joined.push(' ');
+        let put =
+            |terms: &mut BTreeMap<String, Vec<(Kind, String)>>, key: &str, kind, text: &str| {
+                if !keep(key) {
+                    return;
                 }
-                joined.push_str(x);
-                n += 1;
-            });
-            if n == 0 || n > MAX_WORDS {
-                return;
-            }
-            let entry = terms.entry(canon(&joined)).or_default();
-            if !entry.iter().any(|(k, _)| *k == kind) {
-                entry.push((kind, text.trim().to_string()));
-            }
-        };
+                let entry = match terms.get_mut(key) {
+                    Some(e) => e,
+                    None => terms.entry(key.to_string()).or_default(),
+                };
+                if !entry.iter().any(|(k, _)| *k == kind) {
+                    entry.push((kind, text.trim().to_string()));
+                }
+            };
+        let mut add =
+            |terms: &mut BTreeMap<String, Vec<(Kind, String)>>, kind: Kind, text: &str| {
+                let n = joined_words(text, &mut joined);
+                if n == 0 || n > MAX_WORDS {
+                    return;
+                }
+                put(terms, canon_ref(&joined), kind, text);
+            };
+        let t = &mut terms;
         for s in &f.skills {
-            add(Kind::Skill, &s.name);
-            s.keywords.iter().for_each(|k| add(Kind::Keyword, k));
+            add(t, Kind::Skill, &s.name);
+            s.keywords.iter().for_each(|k| add(t, Kind::Keyword, k));
         }
         for r in &f.roles {
-            add(Kind::Company, &r.company);
-            add(Kind::Title, &r.title);
+            add(t, Kind::Company, &r.company);
+            add(t, Kind::Title, &r.title);
         }
         for e in &f.education {
-            add(Kind::Institution, &e.institution);
-            e.study_type.iter().for_each(|d| add(Kind::Degree, d));
-            e.area.iter().for_each(|a| add(Kind::Area, a));
+            add(t, Kind::Institution, &e.institution);
+            e.study_type.iter().for_each(|d| add(t, Kind::Degree, d));
+            e.area.iter().for_each(|a| add(t, Kind::Area, a));
         }
         for c in &f.certifications {
-            add(Kind::Cert, &c.name);
-            add(Kind::Issuer, &c.issuer);
+            add(t, Kind::Cert, &c.name);
+            add(t, Kind::Issuer, &c.issuer);
         }
         for (net, _) in &f.links {
-            add(Kind::Link, net);
+            add(t, Kind::Link, net);
         }
         for p in &f.projects {
-            add(Kind::Project, &p.name);
-            p.keywords.iter().for_each(|k| add(Kind::Keyword, k));
+            add(t, Kind::Project, &p.name);
+            p.keywords.iter().for_each(|k| add(t, Kind::Keyword, k));
         }
-        // "Acme" names "Acme Ltd"
+        // "Acme" names "Acme Ltd" (`company_keys`)
+        let mut joined = String::new();
         for r in &f.roles {
-            if let Some(short) = company_keys(&r.company).get(1) {
-                let entry = terms.entry(short.clone()).or_default();
-                if !entry.iter().any(|(k, _)| *k == Kind::Company) {
-                    entry.push((Kind::Company, r.company.trim().to_string()));
-                }
+            let n = joined_words(&r.company, &mut joined);
+            let Some((short, last)) = joined.rsplit_once(' ') else {
+                continue;
+            };
+            if n > 1 && LEGAL.contains(&last) {
+                put(t, canon_ref(short), Kind::Company, &r.company);
             }
         }
         Vocabulary { terms }
@@ -451,6 +483,24 @@ fn ambiguous(tokens: &[Token], i: usize, n: usize) -> bool {
             }
             _ => false,
         }
+}
+
+/// Every key a run of up to `MAX_WORDS` words of the question stands for:
+/// the only terms `find` can look up.
+pub fn window_keys(tokens: &[Token]) -> std::collections::HashSet<String> {
+    let mut keys = std::collections::HashSet::new();
+    let mut buf = String::new();
+    for i in 0..tokens.len() {
+        buf.clear();
+        for t in tokens[i..].iter().take(MAX_WORDS) {
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            buf.push_str(&t.norm);
+            keys.insert(canon(&buf));
+        }
+    }
+    keys
 }
 
 /// The terms of a question, longest first, each token in at most one; marks

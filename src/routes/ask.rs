@@ -24,9 +24,9 @@ pub const MAX_QUESTION: usize = 500;
 /// read from the stored public rendering, as fresh as a public read.
 fn facts(ctx: &Ctx) -> ApiResult<(String, Facts)> {
     let (user_id, body, _) = super::public::rendering(ctx, ctx.param(0), "json")?;
-    let public: Value = serde_json::from_str(&body)
+    let facts = Facts::from_json(&body)
         .map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))?;
-    Ok((user_id, Facts::from_public(&public)))
+    Ok((user_id, facts))
 }
 
 /// Counts the ask and remembers it for insights; neither waits for the writer.

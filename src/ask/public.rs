@@ -1,0 +1,355 @@
+//! `Facts` read straight from the stored public JSON rendering
+//! (`render::public_json`, which holds exactly the visible sections).
+//!
+//! Read into typed rows rather than through a `serde_json::Value`: a value
+//! makes a map and a string for every key and field of the résumé, and an
+//! ask used a quarter of its CPU that way (perf). Here the fields the engine
+//! does not use are skipped without being kept, and a field of an unexpected
+//! type reads as absent, as it did from a value.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::facts::{Cert, Facts, Project, Role, Skill, Study};
+use crate::resume::sections;
+
+/// One field as the engine reads it; anything else reads as `Other`.
+#[derive(Default)]
+enum Loose {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+    Texts(Vec<String>),
+    #[default]
+    Other,
+}
+
+impl Loose {
+    /// A string with something in it.
+    fn text(self) -> Option<String> {
+        match self {
+            Loose::Text(s) if !s.trim().is_empty() => Some(s),
+            _ => None,
+        }
+    }
+    fn must(self) -> String {
+        self.text().unwrap_or_default()
+    }
+    fn int(&self) -> Option<i64> {
+        match self {
+            Loose::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+    fn flag(&self) -> bool {
+        matches!(self, Loose::Bool(true))
+    }
+    /// The strings of a list that have something in them.
+    fn texts(self) -> Vec<String> {
+        match self {
+            Loose::Texts(t) => t,
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> Visitor<'de> for LooseVisitor {
+    type Value = Loose;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Loose, E> {
+        Ok(Loose::Text(s.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Loose, E> {
+        Ok(Loose::Text(s))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Loose, E> {
+        Ok(Loose::Int(n))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Loose, E> {
+        Ok(i64::try_from(n).map_or(Loose::Other, Loose::Int))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Loose, E> {
+        Ok(Loose::Other)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Loose, E> {
+        Ok(Loose::Bool(b))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
+        Ok(Loose::Other)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Loose, E> {
+        Ok(Loose::Other)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
+        Loose::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Loose, A::Error> {
+        let mut out = Vec::new();
+        while let Some(x) = a.next_element::<Loose>()? {
+            out.extend(x.text());
+        }
+        Ok(Loose::Texts(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Loose, A::Error> {
+        while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Loose::Other)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Doc {
+    username: Loose,
+    full_name: Loose,
+    profile: Profile,
+    sections: Vec<Part>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Profile {
+    headline: Loose,
+    summary: Loose,
+    location: Loose,
+    public_email: Loose,
+    phone: Loose,
+    website: Loose,
+    links: Vec<Link>,
+    open_to_work: Loose,
+    open_to_work_note: Loose,
+    open_to_work_roles: Loose,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Link {
+    network: Loose,
+    url: Loose,
+    username: Loose,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Part {
+    name: Loose,
+    items: Vec<Item>,
+}
+
+/// A row of any section: the columns the engine reads, of all five.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Item {
+    name: Loose,
+    level: Loose,
+    years: Loose,
+    category: Loose,
+    keywords: Loose,
+    company: Loose,
+    title: Loose,
+    start_date: Loose,
+    end_date: Loose,
+    location: Loose,
+    summary: Loose,
+    highlights: Loose,
+    institution: Loose,
+    area: Loose,
+    study_type: Loose,
+    score: Loose,
+    courses: Loose,
+    description: Loose,
+    url: Loose,
+    repo_url: Loose,
+    issuer: Loose,
+    date: Loose,
+    expires: Loose,
+}
+
+impl Facts {
+    /// The facts of a stored public JSON rendering.
+    pub fn from_json(body: &str) -> serde_json::Result<Facts> {
+        Ok(Doc::deserialize(&mut serde_json::Deserializer::from_str(body))?.into())
+    }
+
+    /// The same from a rendering already parsed.
+    pub fn from_public(v: &serde_json::Value) -> Facts {
+        Doc::deserialize(v).map(Facts::from).unwrap_or_default()
+    }
+}
+
+impl From<Doc> for Facts {
+    fn from(d: Doc) -> Facts {
+        let p = d.profile;
+        let mut f = Facts {
+            username: d.username.must(),
+            full_name: d.full_name.must(),
+            headline: p.headline.text(),
+            summary: p.summary.text(),
+            location: p.location.text(),
+            public_email: p.public_email.text(),
+            phone: p.phone.text(),
+            website: p.website.text(),
+            links: p
+                .links
+                .into_iter()
+                .filter_map(|l| {
+                    let target = l.url.text().or_else(|| l.username.text())?;
+                    Some((l.network.text().unwrap_or_else(|| "link".into()), target))
+                })
+                .collect(),
+            open_to_work: p.open_to_work.flag(),
+            open_to_work_note: p.open_to_work_note.text(),
+            open_to_work_roles: p.open_to_work_roles.texts(),
+            ..Facts::default()
+        };
+        // each section once, as `render::public_json` writes it
+        let mut seen = Vec::new();
+        for part in d.sections {
+            let Some(name) = part.name.text() else {
+                continue;
+            };
+            if seen.contains(&name) {
+                continue;
+            }
+            let items = part.items.into_iter();
+            match name.as_str() {
+                n if n == sections::SKILLS.name => f.skills = items.filter_map(skill).collect(),
+                n if n == sections::EXPERIENCE.name => f.roles = items.map(role).collect(),
+                n if n == sections::EDUCATION.name => f.education = items.map(study).collect(),
+                n if n == sections::PROJECTS.name => f.projects = items.map(project).collect(),
+                n if n == sections::CERTIFICATIONS.name => {
+                    f.certifications = items.map(cert).collect()
+                }
+                _ => {}
+            }
+            seen.push(name);
+        }
+        f
+    }
+}
+
+fn skill(c: Item) -> Option<Skill> {
+    Some(Skill {
+        years: c.years.int(),
+        name: c.name.text()?,
+        level: c.level.text(),
+        category: c.category.text(),
+        keywords: c.keywords.texts(),
+    })
+}
+
+fn role(c: Item) -> Role {
+    Role {
+        company: c.company.must(),
+        title: c.title.must(),
+        start: c.start_date.text(),
+        end: c.end_date.text(),
+        location: c.location.text(),
+        summary: c.summary.text(),
+        highlights: c.highlights.texts(),
+    }
+}
+
+fn study(c: Item) -> Study {
+    Study {
+        institution: c.institution.must(),
+        area: c.area.text(),
+        study_type: c.study_type.text(),
+        start: c.start_date.text(),
+        end: c.end_date.text(),
+        score: c.score.text(),
+        courses: c.courses.texts(),
+    }
+}
+
+fn project(c: Item) -> Project {
+    Project {
+        name: c.name.must(),
+        description: c.description.text(),
+        url: c.url.text(),
+        repo_url: c.repo_url.text(),
+        start: c.start_date.text(),
+        end: c.end_date.text(),
+        highlights: c.highlights.texts(),
+        keywords: c.keywords.texts(),
+    }
+}
+
+fn cert(c: Item) -> Cert {
+    Cert {
+        name: c.name.must(),
+        issuer: c.issuer.must(),
+        date: c.date.text(),
+        expires: c.expires.text(),
+        url: c.url.text(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_field_of_another_type_reads_as_absent() {
+        let body = json!({
+            "username": "ada", "full_name": "Ada L",
+            "profile": {"headline": 7, "summary": "  ", "location": {"city": "x"},
+                        "open_to_work": "yes", "open_to_work_roles": ["", "SRE", 3, ["x"]],
+                        "links": [{"network": null, "username": "ada"}, {"url": ""}]},
+            "sections": [
+                {"name": "skills", "items": [
+                    {"name": "Rust", "years": 4, "keywords": ["wasm", " "], "extra": {"a": [1]}},
+                    {"name": "", "years": 2},
+                    {"name": "Go", "years": 2.5, "level": ["expert"]}]},
+                {"name": "skills", "items": [{"name": "Twice"}]},
+                {"name": "unknown", "items": [{"name": "x"}]}
+            ]
+        })
+        .to_string();
+        let f = Facts::from_json(&body).unwrap();
+        assert_eq!(
+            (f.username.as_str(), f.full_name.as_str()),
+            ("ada", "Ada L")
+        );
+        assert_eq!((f.headline, f.summary, f.location), (None, None, None));
+        assert!(!f.open_to_work);
+        assert_eq!(f.open_to_work_roles, ["SRE"]);
+        assert_eq!(f.links, [("link".to_string(), "ada".to_string())]);
+        let skills: Vec<_> = f
+            .skills
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.years,
+                    s.level.clone(),
+                    s.keywords.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            skills,
+            [
+                ("Rust", Some(4), None, vec!["wasm".to_string()]),
+                ("Go", None, None, vec![])
+            ]
+        );
+        // the same from a parsed value
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            format!("{:?}", Facts::from_public(&v)),
+            format!("{:?}", Facts::from_json(&body).unwrap())
+        );
+    }
+}
