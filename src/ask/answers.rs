@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::dates::{self, Span, duration, human, period};
 use super::facts::{Cert, Facts, Project, Role, Skill, Study};
 use super::normalise::{normalise, words};
-use super::vocabulary::{Entity, canon, company_keys, mentions};
+use super::vocabulary::{Entity, canon, company_keys, is_key, mentions};
 
 /// How a grounded fact was found: the confidence rule (README, Decisions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -223,13 +223,13 @@ fn key_of(text: &str) -> String {
 }
 
 fn skills_named<'a>(f: &'a Facts, key: &str) -> Vec<&'a Skill> {
-    f.skills.iter().filter(|s| key_of(&s.name) == key).collect()
+    f.skills.iter().filter(|s| is_key(&s.name, key)).collect()
 }
 
 fn skills_with_keyword<'a>(f: &'a Facts, key: &str) -> Vec<&'a Skill> {
     f.skills
         .iter()
-        .filter(|s| s.keywords.iter().any(|k| key_of(k) == key))
+        .filter(|s| s.keywords.iter().any(|k| is_key(k, key)))
         .collect()
 }
 
@@ -245,7 +245,7 @@ fn projects_naming<'a>(f: &'a Facts, key: &str) -> Vec<(&'a Project, bool)> {
     f.projects
         .iter()
         .filter_map(|p| {
-            if p.keywords.iter().any(|k| key_of(k) == key) {
+            if p.keywords.iter().any(|k| is_key(k, key)) {
                 Some((p, true))
             } else if p.texts().iter().any(|t| mentions(t, key)) {
                 Some((p, false))
@@ -635,7 +635,7 @@ pub fn held_title(a: &Ask, e: &Entity) -> Part {
     let roles: Vec<&Role> =
         a.f.roles
             .iter()
-            .filter(|r| key_of(&r.title) == e.key)
+            .filter(|r| is_key(&r.title, &e.key))
             .collect();
     if roles.is_empty() {
         return absent(format!("{n}'s profile lists no role as {}.", e.display));
@@ -767,14 +767,14 @@ pub fn education(a: &Ask, filter: Option<&Entity>) -> Part {
             .education
             .iter()
             .filter(|s| {
-                key_of(&s.institution) == e.key
+                is_key(&s.institution, &e.key)
                     || mentions(&s.institution, &e.key)
                     || s.study_type
                         .as_deref()
-                        .is_some_and(|t| key_of(t) == e.key || mentions(t, &e.key))
+                        .is_some_and(|t| is_key(t, &e.key) || mentions(t, &e.key))
                     || s.area
                         .as_deref()
-                        .is_some_and(|t| key_of(t) == e.key || mentions(t, &e.key))
+                        .is_some_and(|t| is_key(t, &e.key) || mentions(t, &e.key))
             })
             .collect(),
     };
@@ -810,8 +810,8 @@ pub fn certifications(a: &Ask, filter: Option<&Entity>) -> Part {
             .certifications
             .iter()
             .filter(|c| {
-                key_of(&c.name) == e.key
-                    || key_of(&c.issuer) == e.key
+                is_key(&c.name, &e.key)
+                    || is_key(&c.issuer, &e.key)
                     || mentions(&c.name, &e.key)
                     || mentions(&c.issuer, &e.key)
             })
@@ -858,11 +858,11 @@ pub fn projects(a: &Ask, filter: Option<&Entity>) -> Part {
             f.projects.iter().map(project_source).collect(),
         );
     };
-    if f.projects.iter().any(|p| key_of(&p.name) == e.key) {
+    if f.projects.iter().any(|p| is_key(&p.name, &e.key)) {
         let rows: Vec<&Project> = f
             .projects
             .iter()
-            .filter(|p| key_of(&p.name) == e.key)
+            .filter(|p| is_key(&p.name, &e.key))
             .collect();
         let text = rows
             .iter()

@@ -753,8 +753,14 @@ const STOPWORDS: &[&str] = &[
 /// Does the phrase (normal forms, space separated) occur in the tokens,
 /// outside the tokens already taken? Returns where.
 fn find_phrase(tokens: &[Token], used: &[bool], phrase: &str) -> Option<usize> {
-    let p: Vec<&str> = phrase.split(' ').collect();
-    find_words(tokens, used, &p)
+    // split as it is compared: every question reads every phrase
+    let n = phrase.split(' ').count();
+    (0..tokens.len().saturating_sub(n - 1)).find(|&i| {
+        phrase
+            .split(' ')
+            .enumerate()
+            .all(|(j, w)| tokens[i + j].norm == w && !used[i + j])
+    })
 }
 
 /// Where the words `p` first stand together, none of them used.

@@ -64,13 +64,18 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// The normal form of each word of `text`, as `tokens` gives it, without
 /// making a `Token` (two strings) per word: for indexing whole résumés.
-pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut lower = String::new();
+pub fn each_word(text: &str, f: impl FnMut(&str)) {
+    each_word_in(text, &mut String::new(), f)
+}
+
+/// `each_word` with the caller's buffer for the lower-case form (one
+/// allocation for many texts, not one per text).
+pub fn each_word_in(text: &str, lower: &mut String, mut f: impl FnMut(&str)) {
     for chunk in text.split(splits) {
         let orig = chunk.trim_matches(|c| c == '\'' || c == '’');
         lower.clear();
         lower.extend(orig.chars().flat_map(char::to_lowercase).map(fold));
-        let l = lower.strip_suffix("'s").unwrap_or(&lower);
+        let l = lower.strip_suffix("'s").unwrap_or(lower);
         let keep_dot = l.starts_with('.') && l[1..].chars().all(char::is_alphanumeric);
         let mut norm = l.trim_end_matches(['.', '\'']);
         if !keep_dot {

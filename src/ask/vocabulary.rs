@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use super::facts::Facts;
-use super::normalise::{Token, each_word, words};
+use super::normalise::{Token, each_word_in, words};
 
 /// Groups of spellings of one term; the first is how answers name it.
 const SYNONYMS: &[&[&str]] = &[
@@ -358,10 +358,10 @@ pub const MAX_WORDS: usize = 5;
 
 /// The words of `text` joined by spaces (`normalise`) into `buf`; returns
 /// how many there are.
-fn joined_words(text: &str, buf: &mut String) -> usize {
+fn joined_words(text: &str, buf: &mut String, lower: &mut String) -> usize {
     buf.clear();
     let mut n = 0;
-    each_word(text, |x| {
+    each_word_in(text, lower, |x| {
         if n > 0 {
             buf.push(' ');
         }
@@ -387,6 +387,7 @@ impl Vocabulary {
     pub fn of_only(f: &Facts, keep: impl Fn(&str) -> bool) -> Vocabulary {
         let mut terms: BTreeMap<String, Vec<(Kind, String)>> = BTreeMap::new();
         let mut joined = String::new();
+        let mut lower = String::new();
         let put =
             |terms: &mut BTreeMap<String, Vec<(Kind, String)>>, key: &str, kind, text: &str| {
                 if !keep(key) {
@@ -402,7 +403,7 @@ impl Vocabulary {
             };
         let mut add =
             |terms: &mut BTreeMap<String, Vec<(Kind, String)>>, kind: Kind, text: &str| {
-                let n = joined_words(text, &mut joined);
+                let n = joined_words(text, &mut joined, &mut lower);
                 if n == 0 || n > MAX_WORDS {
                     return;
                 }
@@ -434,9 +435,9 @@ impl Vocabulary {
             p.keywords.iter().for_each(|k| add(t, Kind::Keyword, k));
         }
         // "Acme" names "Acme Ltd" (`company_keys`)
-        let mut joined = String::new();
+        let (mut joined, mut lower) = (String::new(), String::new());
         for r in &f.roles {
-            let n = joined_words(&r.company, &mut joined);
+            let n = joined_words(&r.company, &mut joined, &mut lower);
             let Some((short, last)) = joined.rsplit_once(' ') else {
                 continue;
             };
@@ -548,25 +549,65 @@ pub const MAX_TERMS: usize = 12;
 
 /// Does `text` name the term `key` (as a whole word sequence, any synonym)?
 pub fn mentions(text: &str, key: &str) -> bool {
-    let mut w: Vec<String> = Vec::new();
-    each_word(text, |x| w.push(x.to_string()));
-    let mut n = 0;
-    each_word(key, |_| n += 1);
-    // each window's words joined in one reused buffer, looked up without a copy
-    let mut buf = String::new();
-    let found = (1..=MAX_WORDS.min(w.len())).any(|len| {
-        w.windows(len).any(|win| {
-            buf.clear();
-            for (i, x) in win.iter().enumerate() {
-                if i > 0 {
-                    buf.push(' ');
-                }
-                buf.push_str(x);
+    with_scratch(|sc| {
+        // the words joined by single spaces, and where each starts: a run
+        // of words is then a slice, looked up without a copy
+        sc.joined.clear();
+        sc.starts.clear();
+        let Scratch {
+            joined,
+            starts,
+            lower,
+        } = sc;
+        each_word_in(text, lower, |x| {
+            if !starts.is_empty() {
+                joined.push(' ');
             }
-            is_canon(&buf, key)
-        })
-    });
-    found || (n > MAX_WORDS && w.join(" ").contains(key))
+            starts.push(joined.len());
+            joined.push_str(x);
+        });
+        let end = |i: usize| starts.get(i + 1).map_or(joined.len(), |s| s - 1);
+        let found = (1..=MAX_WORDS.min(starts.len())).any(|len| {
+            (0..=starts.len() - len).any(|i| is_canon(&joined[starts[i]..end(i + len - 1)], key))
+        });
+        // a key (normal form) longer than any run looked at
+        found || (key.split(' ').count() > MAX_WORDS && joined.contains(key))
+    })
+}
+
+/// `canon(&normalise(text)) == key`, without allocating.
+pub fn is_key(text: &str, key: &str) -> bool {
+    with_scratch(|sc| {
+        joined_words(text, &mut sc.joined, &mut sc.lower);
+        is_canon(&sc.joined, key)
+    })
+}
+
+/// Buffers `mentions` and `is_key` reuse: an answer calls them for every
+/// text of every role and project, and a copy of each word cost a third of
+/// an ask's allocations.
+#[derive(Default)]
+struct Scratch {
+    joined: String,
+    starts: Vec<usize>,
+    lower: String,
+}
+
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    }
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut sc) => {
+            let r = f(&mut sc);
+            // a long text once does not stay with the thread
+            if sc.joined.capacity() > 16 * 1024 {
+                *sc = Scratch::default();
+            }
+            r
+        }
+        Err(_) => f(&mut Scratch::default()),
+    })
 }
 
 /// `canon(norm) == key`, without making the canonical form.
