@@ -221,7 +221,10 @@ pub struct Index {
     /// Job texts already read against this index's vocabulary: an agent
     /// sends the same job for every page and every candidate it explains,
     /// and reading one costs more than ranking 10 000 candidates with it.
-    jobs: Arc<Mutex<HashMap<String, Arc<Job>>>>,
+    /// One caller reads a new text while the others with it wait for that
+    /// reading (50 agents sending one new job each read it at once, and the
+    /// first second of calls took 100-250 ms instead of a few).
+    jobs: Arc<Mutex<HashMap<String, Arc<OnceLock<Arc<Job>>>>>>,
 }
 
 /// The job texts kept per index (then the cache starts again), and the
@@ -396,20 +399,25 @@ impl Index {
     /// `text` read as a job (`read`, given this index's vocabulary), once
     /// per text while the index lasts.
     pub fn job(&self, text: &str, read: impl FnOnce(&Vocabulary) -> Job) -> Arc<Job> {
-        let cached = |jobs: &HashMap<String, Arc<Job>>| jobs.get(text).cloned();
-        if let Some(j) = cached(&self.jobs.lock().unwrap_or_else(|e| e.into_inner())) {
-            return j;
+        if text.len() > JOB_KEPT_LEN {
+            return Arc::new(read(self.vocabulary()));
         }
-        // read outside the lock: two callers with one new text both read it
-        let job = Arc::new(read(self.vocabulary()));
-        if text.len() <= JOB_KEPT_LEN {
+        let cell = {
             let mut jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
-            if jobs.len() >= JOBS_KEPT {
-                jobs.clear();
+            match jobs.get(text) {
+                Some(c) => Arc::clone(c),
+                None => {
+                    if jobs.len() >= JOBS_KEPT {
+                        jobs.clear();
+                    }
+                    let c = Arc::default();
+                    jobs.insert(text.to_string(), Arc::clone(&c));
+                    c
+                }
             }
-            jobs.insert(text.to_string(), Arc::clone(&job));
-        }
-        job
+        };
+        // read outside the map's lock: other texts are not held up
+        Arc::clone(cell.get_or_init(|| Arc::new(read(self.vocabulary()))))
     }
 }
 
@@ -452,6 +460,10 @@ impl Shared {
             return Ok(i.clone());
         }
         let built = Arc::new(rebuild(&conn, old.as_deref(), day, stop)?);
+        // the job vocabulary is read now, by the call that waits for the
+        // index anyway, not by the first ranking with every other call
+        // behind it
+        built.vocabulary();
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
         Ok(built)
     }
