@@ -224,8 +224,11 @@ pub struct Index {
     /// One caller reads a new text while the others with it wait for that
     /// reading (50 agents sending one new job each read it at once, and the
     /// first second of calls took 100-250 ms instead of a few).
-    jobs: Arc<Mutex<HashMap<String, Arc<OnceLock<Arc<Job>>>>>>,
+    jobs: Arc<Mutex<Jobs>>,
 }
+
+/// Job text → its reading, once one caller has made it.
+type Jobs = HashMap<String, Arc<OnceLock<Arc<Job>>>>;
 
 /// The job texts kept per index (then the cache starts again), and the
 /// longest kept: a few hundred ordinary job descriptions, a few MB at most.
