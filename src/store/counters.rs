@@ -73,19 +73,11 @@ impl Counters {
             return Ok(0);
         }
         let n = batch.values().map(HashMap::len).sum();
-        // One statement for the whole batch (rows as a JSON array): a
-        // statement per row cost a statement journal each (see ask::record).
-        let rows = serde_json::Value::from(
-            batch
+        let rows = crate::store::db::rows_json(batch.iter().flat_map(|(day, users)| {
+            users
                 .iter()
-                .flat_map(|(day, users)| {
-                    users.iter().map(move |(user, c)| {
-                        serde_json::json!([user, day, c.0[0], c.0[1], c.0[2], c.0[3]])
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )
-        .to_string();
+                .map(move |(user, c)| (user, day, c.0[0], c.0[1], c.0[2], c.0[3]))
+        }));
         let written = crate::store::db::write(pool, |tx| {
             tx.prepare_cached(
                 "INSERT INTO daily_stats (user_id, day, views, api_requests, asks, mcp_exposures)
