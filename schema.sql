@@ -263,6 +263,16 @@ CREATE TRIGGER IF NOT EXISTS public_renders_removed AFTER DELETE ON public_rende
 BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
 CREATE TRIGGER IF NOT EXISTS public_renders_changed AFTER UPDATE OF json, json_etag ON public_renders
 BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+-- A kept page is the page of the current public JSON and of nothing else:
+-- when the JSON changes or goes, its page goes with it (and `keep` stores a
+-- page only for the JSON it was made from), so a view reads the kept page
+-- alone, not the rendering too (src/routes/page.rs).
+CREATE TRIGGER IF NOT EXISTS public_pages_follow_insert AFTER INSERT ON public_renders
+BEGIN DELETE FROM public_pages WHERE user_id = NEW.user_id AND json_etag IS NOT NEW.json_etag; END;
+CREATE TRIGGER IF NOT EXISTS public_pages_follow_change AFTER UPDATE OF json_etag ON public_renders
+BEGIN DELETE FROM public_pages WHERE user_id = NEW.user_id AND json_etag IS NOT NEW.json_etag; END;
+CREATE TRIGGER IF NOT EXISTS public_pages_follow_delete AFTER DELETE ON public_renders
+BEGIN DELETE FROM public_pages WHERE user_id = OLD.user_id; END;
 CREATE TRIGGER IF NOT EXISTS users_visibility_changed
 AFTER UPDATE OF is_disabled, username, username_key ON users
 BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;

@@ -54,44 +54,42 @@ fn origin(ctx: &Ctx) -> String {
 /// What a view needs to know before it serves a kept page.
 struct Found {
     user_id: String,
-    json_etag: String,
     stale: bool,
     theme: &'static str,
     kept: Option<stored::Kept>,
 }
 
-/// The public profile by username, its theme today and its kept page, in one
-/// lookup; `None` for a private, unknown or disabled profile.
+/// The enabled user by username, their theme today and their kept page, in
+/// one lookup; `None` for an unknown or disabled user. A private profile has
+/// no kept page (it went with its public JSON: schema.sql), so its view
+/// goes on to `render_now`, which answers 404.
 fn lookup(ctx: &Ctx, username: &str) -> ApiResult<Option<Found>> {
     let conn = ctx.app.pool.get()?;
     let row = conn
         .prepare_cached(&format!(
-            "SELECT u.id, r.json_etag,
+            "SELECT u.id,
                     EXISTS (SELECT 1 FROM stale_resumes s WHERE s.user_id = u.id),
                     COALESCE((SELECT theme FROM presentation WHERE user_id = u.id), ''),
                     {}
-             FROM users u JOIN public_renders r ON r.user_id = u.id
-             LEFT JOIN public_pages pg ON pg.user_id = u.id
+             FROM users u LEFT JOIN public_pages pg ON pg.user_id = u.id
              WHERE u.username_key = ?1 AND u.is_disabled = 0",
             stored::COLUMNS
         ))?
         .query_row([username.to_ascii_lowercase()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-                r.get::<_, String>(3)?,
-                stored::from_row(r, 4)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, String>(2)?,
+                stored::from_row(r, 3)?,
             ))
         })
         .optional()?;
-    let Some((user_id, json_etag, stale, chosen, kept)) = row else {
+    let Some((user_id, stale, chosen, kept)) = row else {
         return Ok(None);
     };
     let theme = stored::effective_theme(&conn, &user_id, &chosen)?;
     Ok(Some(Found {
         user_id,
-        json_etag,
         stale,
         theme,
         kept,
@@ -128,9 +126,7 @@ pub fn page(ctx: &Ctx) -> ApiResult {
         return Ok(missing());
     };
     let (user_id, template, tag) = match found.kept {
-        Some(k) if !found.stale && k.fits(&found.json_etag, found.theme, day) => {
-            (found.user_id, k.template, k.tag)
-        }
+        Some(k) if !found.stale && k.fits(found.theme, day) => (found.user_id, k.template, k.tag),
         _ => match render_now(ctx, found.theme, day)? {
             Some(r) => r,
             None => return Ok(missing()),

@@ -139,10 +139,12 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
         return Err(format!("{}: cannot switch to WAL mode", path.display()));
     }
     configure(&first).map_err(|e| e.to_string())?;
+    let pages_followed = pages_follow_renderings(&first).map_err(|e| e.to_string())?;
     first
         .execute_batch(SCHEMA)
         .map_err(|e| format!("cannot apply schema.sql: {e}"))?;
-    migrate(&first).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+    migrate(&first, pages_followed)
+        .map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
     // The writer's cache may grow to 1 MiB: it stays valid from one write
     // to the next. (8 MiB gave about 10% more writes a second, and held up
     // to 7 MB more at 500 connections of reads, where the view counts are
@@ -173,16 +175,35 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
 
 /// What `CREATE ... IF NOT EXISTS` cannot change in a database made by an
 /// older version, done once, all or nothing.
-fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+fn migrate(conn: &Connection, pages_followed: bool) -> rusqlite::Result<()> {
     skills_v2(conn)?;
     search_docs_v3(conn)?;
-    renderings_v4(conn)
+    renderings_v4(conn)?;
+    if !pages_followed {
+        // kept before the triggers that keep pages to their JSON: the ones
+        // made from an older JSON go (a view renders them again)
+        conn.execute_batch(
+            "DELETE FROM public_pages WHERE NOT EXISTS (SELECT 1 FROM public_renders r
+               WHERE r.user_id = public_pages.user_id AND r.json_etag = public_pages.json_etag)",
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether the database already keeps its pages to their public JSON (the
+/// `public_pages_follow_*` triggers of schema.sql), read before it is applied.
+fn pages_follow_renderings(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema
+           WHERE type = 'trigger' AND name = 'public_pages_follow_change')",
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// v3 → v4: the stored renderings keep their small columns before their
 /// large texts (see schema.sql). Both tables are made anew by schema.sql and
-/// filled from the old ones; their triggers go with the old table and
-/// schema.sql makes them again on the new one.
+/// filled from the old ones, and schema.sql makes their triggers again.
 fn renderings_v4(conn: &Connection) -> rusqlite::Result<()> {
     let old: bool = conn.query_row(
         "SELECT cid = 1 FROM pragma_table_info('public_renders') WHERE name = 'json'",
@@ -194,11 +215,20 @@ fn renderings_v4(conn: &Connection) -> rusqlite::Result<()> {
     }
     const RENDERS: &str = "user_id, json_etag, jsonresume_etag, json, jsonresume";
     const PAGES: &str = "user_id, json_etag, theme, day, etag, cuts, img_origin, html";
+    // every trigger on the old tables (schema.sql made some just now): a
+    // renamed table keeps its triggers, and schema.sql would not make
+    // triggers of those names again
+    let drops: String = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger'
+               AND tbl_name IN ('public_renders', 'public_pages')",
+        )?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .map(|n| n.map(|n| format!("DROP TRIGGER \"{}\";\n", n.replace('"', "\"\""))))
+        .collect::<rusqlite::Result<_>>()?;
     conn.execute_batch(&format!(
         "BEGIN IMMEDIATE;
-         DROP TRIGGER IF EXISTS public_renders_added;
-         DROP TRIGGER IF EXISTS public_renders_removed;
-         DROP TRIGGER IF EXISTS public_renders_changed;
+         {drops}
          ALTER TABLE public_renders RENAME TO public_renders_v3;
          ALTER TABLE public_pages RENAME TO public_pages_v3;
          {SCHEMA}

@@ -151,9 +151,10 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// Whether it is the page of this public JSON, theme and day.
-    pub fn fits(&self, json_etag: &str, theme: &str, day: i64) -> bool {
-        self.json_etag == json_etag && self.theme == theme && self.day == day
+    /// Whether it is the page of this theme and day (it is always the page
+    /// of the current public JSON: schema.sql).
+    pub fn fits(&self, theme: &str, day: i64) -> bool {
+        self.theme == theme && self.day == day
     }
 }
 
@@ -201,9 +202,11 @@ pub fn keep(
         forget(conn, user_id)?;
         return Ok(tag);
     }
+    // only while `json_etag` is the current JSON's (see schema.sql)
     conn.prepare_cached(
         "INSERT INTO public_pages (user_id, json_etag, theme, day, html, cuts, etag, img_origin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+         WHERE EXISTS (SELECT 1 FROM public_renders WHERE user_id = ?1 AND json_etag = ?2)
          ON CONFLICT (user_id) DO UPDATE SET json_etag = excluded.json_etag,
            theme = excluded.theme, day = excluded.day, html = excluded.html,
            cuts = excluded.cuts, etag = excluded.etag, img_origin = excluded.img_origin",

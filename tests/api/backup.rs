@@ -577,11 +577,13 @@ fn a_version_3_database_is_migrated_at_start() {
     let dir = Arc::new(TempDir::new());
     let mut app = spawn_in(Arc::clone(&dir), &[], &[]);
     let ada = app.user("ada");
+    app.user("bob");
     app.post(
         "/v1/me/skills",
         Cred::Jwt(&ada),
         &json!({"name": "Fortran"}),
     );
+    assert_eq!(app.get("/u/bob", Cred::None).status, 200);
     let json = app.get("/v1/profiles/ada", Cred::None);
     let page = app.get("/u/ada", Cred::None);
     assert_eq!((json.status, page.status), (200, 200));
@@ -618,6 +620,9 @@ fn a_version_3_database_is_migrated_at_start() {
              BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
              CREATE TRIGGER public_renders_changed AFTER UPDATE OF json, json_etag ON public_renders
              BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;
+             -- (the follow triggers went with the table r4); version 3 kept pages of older JSON too (a view checked)
+             UPDATE public_pages SET json_etag = 'older', html = html || 'STALE-MARK'
+                 WHERE user_id = (SELECT id FROM users WHERE username = 'bob');
              PRAGMA user_version = 3;
              COMMIT;",
         )
@@ -637,7 +642,14 @@ fn a_version_3_database_is_migrated_at_start() {
         ]
     );
     assert_eq!(columns(&db, "public_pages").last().unwrap(), "html");
-    assert_eq!(count(&db, "public_pages"), 1, "the kept page came across");
+    assert_eq!(
+        count(&db, "public_pages"),
+        1,
+        "ada's kept page came across, bob's of an older JSON did not"
+    );
+    let bob = app.get("/u/bob", Cred::None);
+    assert_eq!(bob.status, 200);
+    assert!(!bob.text().contains("STALE-MARK"));
     let version = |db: &rusqlite::Connection| -> i64 {
         db.query_row("SELECT n FROM public_version", [], |r| r.get(0))
             .unwrap()
@@ -649,8 +661,13 @@ fn a_version_3_database_is_migrated_at_start() {
         json_etag
     );
     let kept = |db: &rusqlite::Connection| -> String {
-        db.query_row("SELECT etag FROM public_pages", [], |r| r.get(0))
-            .unwrap()
+        db.query_row(
+            "SELECT etag FROM public_pages
+             WHERE user_id = (SELECT id FROM users WHERE username = 'ada')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
     };
     let was = kept(&db);
     let page = app.get("/u/ada", Cred::None);
@@ -666,6 +683,24 @@ fn a_version_3_database_is_migrated_at_start() {
         version(&db) > before,
         "public_version follows public_renders"
     );
+    // a page goes with the public JSON it was made from
+    let pages_of = |db: &rusqlite::Connection, who: &str| -> i64 {
+        db.query_row(
+            "SELECT count(*) FROM public_pages
+             WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+            [who],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(pages_of(&db, "bob"), 1, "bob's view kept his page");
+    db.execute(
+        "UPDATE public_renders SET json_etag = 'another'
+         WHERE user_id = (SELECT id FROM users WHERE username = 'bob')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(pages_of(&db, "bob"), 0);
     assert_eq!(integrity(&db), "ok");
     let v: i64 = db
         .query_row("PRAGMA user_version", [], |r| r.get(0))
