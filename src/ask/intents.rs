@@ -754,21 +754,20 @@ const STOPWORDS: &[&str] = &[
 /// outside the tokens already taken? Returns where.
 fn find_phrase(tokens: &[Token], used: &[bool], phrase: &str) -> Option<usize> {
     // split as it is compared: every question reads every phrase
-    let n = phrase.split(' ').count();
-    (0..tokens.len().saturating_sub(n - 1)).find(|&i| {
-        phrase
-            .split(' ')
-            .enumerate()
-            .all(|(j, w)| tokens[i + j].norm == w && !used[i + j])
-    })
+    find_words(tokens, used, phrase.split(' '))
 }
 
 /// Where the words `p` first stand together, none of them used.
-fn find_words(tokens: &[Token], used: &[bool], p: &[&str]) -> Option<usize> {
-    (0..tokens.len().saturating_sub(p.len() - 1)).find(|&i| {
-        p.iter()
+fn find_words<'a>(
+    tokens: &[Token],
+    used: &[bool],
+    p: impl Iterator<Item = &'a str> + Clone,
+) -> Option<usize> {
+    let n = p.clone().count();
+    (0..tokens.len().saturating_sub(n - 1)).find(|&i| {
+        p.clone()
             .enumerate()
-            .all(|(j, w)| tokens[i + j].norm == *w && !used[i + j])
+            .all(|(j, w)| tokens[i + j].norm == w && !used[i + j])
     })
 }
 
@@ -776,7 +775,7 @@ fn find_words(tokens: &[Token], used: &[bool], p: &[&str]) -> Option<usize> {
 /// first one was.
 fn mark(tokens: &[Token], used: &mut [bool], p: &[&str]) -> Option<usize> {
     let mut first = None;
-    while let Some(i) = find_words(tokens, used, p) {
+    while let Some(i) = find_words(tokens, used, p.iter().copied()) {
         used[i..i + p.len()].iter_mut().for_each(|u| *u = true);
         first = first.or(Some(i));
     }

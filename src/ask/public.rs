@@ -178,7 +178,7 @@ struct Item {
 impl Facts {
     /// The facts of a stored public JSON rendering.
     pub fn from_json(body: &str) -> serde_json::Result<Facts> {
-        Ok(Doc::deserialize(&mut serde_json::Deserializer::from_str(body))?.into())
+        Ok(serde_json::from_str::<Doc>(body)?.into())
     }
 
     /// The same from a rendering already parsed.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::store::db::Pool;
+use crate::store::db::{Batch, Pool};
 use crate::time::{date_of, now};
 
 /// Entries waiting to be written, at most (each kind).
@@ -106,43 +106,42 @@ impl Record {
         if asks.is_empty() && hosts.is_empty() {
             return Ok(dropped);
         }
-        let asks_json = crate::store::db::rows_json(asks.iter().map(|a| {
+        let asked = Batch::of(asks.iter().map(|a| {
+            let host = &a.referrer_host;
             (
                 &a.user_id,
                 &a.day,
                 &a.question,
                 &a.normalised,
                 a.status,
-                &a.referrer_host,
+                host,
             )
         }));
-        let hosts_json = crate::store::db::rows_json(
+        let hosted = Batch::of(
             hosts
                 .iter()
                 .map(|((user, day, source, host), n)| (user, day, source, host, n)),
         );
         let written = crate::store::db::write(pool, |tx| {
-            if !asks.is_empty() {
-                tx.prepare_cached(
-                    "INSERT INTO ask_log (user_id, day, question, normalised, status, referrer_host)
-                     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3,
-                            j.value ->> 4, j.value ->> 5
-                     FROM json_each(?1) j
-                     WHERE EXISTS (SELECT 1 FROM users WHERE id = j.value ->> 0)
-                     ORDER BY j.key",
-                )?
-                .execute([&asks_json])?;
-            }
-            if !hosts.is_empty() {
-                tx.prepare_cached(
-                    "INSERT INTO referrer_stats (user_id, day, source, host, n)
-                     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
-                     FROM json_each(?1) j
-                     WHERE EXISTS (SELECT 1 FROM users WHERE id = j.value ->> 0)
-                     ON CONFLICT (user_id, day, source, host) DO UPDATE SET n = n + excluded.n",
-                )?
-                .execute([&hosts_json])?;
-            }
+            asked.insert(
+                tx,
+                "ask_log",
+                &[
+                    "user_id",
+                    "day",
+                    "question",
+                    "normalised",
+                    "status",
+                    "referrer_host",
+                ],
+                "",
+            )?;
+            hosted.insert(
+                tx,
+                "referrer_stats",
+                &["user_id", "day", "source", "host", "n"],
+                "ON CONFLICT (user_id, day, source, host) DO UPDATE SET n = n + excluded.n",
+            )?;
             Ok(())
         })
         .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone()));

@@ -385,71 +385,108 @@ impl Vocabulary {
     /// the terms it could name, and the others are never copied (building
     /// every term was an eighth of an ask's CPU).
     pub fn of_only(f: &Facts, keep: impl Fn(&str) -> bool) -> Vocabulary {
-        let mut terms: BTreeMap<String, Vec<(Kind, String)>> = BTreeMap::new();
-        let mut joined = String::new();
-        let mut lower = String::new();
-        let put =
-            |terms: &mut BTreeMap<String, Vec<(Kind, String)>>, key: &str, kind, text: &str| {
-                if !keep(key) {
-                    return;
-                }
-                let entry = match terms.get_mut(key) {
-                    Some(e) => e,
-                    None => terms.entry(key.to_string()).or_default(),
-                };
-                if !entry.iter().any(|(k, _)| *k == kind) {
-                    entry.push((kind, text.trim().to_string()));
-                }
-            };
-        let mut add =
-            |terms: &mut BTreeMap<String, Vec<(Kind, String)>>, kind: Kind, text: &str| {
-                let n = joined_words(text, &mut joined, &mut lower);
-                if n == 0 || n > MAX_WORDS {
-                    return;
-                }
-                put(terms, canon_ref(&joined), kind, text);
-            };
-        let t = &mut terms;
+        let mut b = Builder {
+            terms: BTreeMap::new(),
+            keep,
+            joined: String::new(),
+            lower: String::new(),
+        };
         for s in &f.skills {
-            add(t, Kind::Skill, &s.name);
-            s.keywords.iter().for_each(|k| add(t, Kind::Keyword, k));
+            b.add(Kind::Skill, &s.name);
+            s.keywords.iter().for_each(|k| b.add(Kind::Keyword, k));
         }
         for r in &f.roles {
-            add(t, Kind::Company, &r.company);
-            add(t, Kind::Title, &r.title);
+            b.add(Kind::Company, &r.company);
+            b.add(Kind::Title, &r.title);
         }
         for e in &f.education {
-            add(t, Kind::Institution, &e.institution);
-            e.study_type.iter().for_each(|d| add(t, Kind::Degree, d));
-            e.area.iter().for_each(|a| add(t, Kind::Area, a));
+            b.add(Kind::Institution, &e.institution);
+            e.study_type.iter().for_each(|d| b.add(Kind::Degree, d));
+            e.area.iter().for_each(|a| b.add(Kind::Area, a));
         }
         for c in &f.certifications {
-            add(t, Kind::Cert, &c.name);
-            add(t, Kind::Issuer, &c.issuer);
+            b.add(Kind::Cert, &c.name);
+            b.add(Kind::Issuer, &c.issuer);
         }
         for (net, _) in &f.links {
-            add(t, Kind::Link, net);
+            b.add(Kind::Link, net);
         }
         for p in &f.projects {
-            add(t, Kind::Project, &p.name);
-            p.keywords.iter().for_each(|k| add(t, Kind::Keyword, k));
+            b.add(Kind::Project, &p.name);
+            p.keywords.iter().for_each(|k| b.add(Kind::Keyword, k));
         }
-        // "Acme" names "Acme Ltd" (`company_keys`)
-        let (mut joined, mut lower) = (String::new(), String::new());
+        // "Acme" names "Acme Ltd" (`company_keys`), after every other term
         for r in &f.roles {
-            let n = joined_words(&r.company, &mut joined, &mut lower);
-            let Some((short, last)) = joined.rsplit_once(' ') else {
-                continue;
-            };
-            if n > 1 && LEGAL.contains(&last) {
-                put(t, canon_ref(short), Kind::Company, &r.company);
-            }
+            b.add_without_legal_suffix(&r.company);
         }
-        Vocabulary { terms }
+        Vocabulary { terms: b.terms }
     }
 
     pub fn get(&self, key: &str) -> Option<&[(Kind, String)]> {
         self.terms.get(key).map(Vec::as_slice)
+    }
+}
+
+/// `Vocabulary::of_only` at work: the terms so far, which keys to keep, and
+/// the buffers each term's words are joined in.
+struct Builder<K> {
+    terms: BTreeMap<String, Vec<(Kind, String)>>,
+    keep: K,
+    joined: String,
+    lower: String,
+}
+
+impl<K: Fn(&str) -> bool> Builder<K> {
+    /// `text` (as the profile spells it) as a term of this kind.
+    fn add(&mut self, kind: Kind, text: &str) {
+        let n = joined_words(text, &mut self.joined, &mut self.lower);
+        if n > 0 && n <= MAX_WORDS {
+            put(
+                &mut self.terms,
+                &self.keep,
+                canon_ref(&self.joined),
+                kind,
+                text,
+            );
+        }
+    }
+
+    /// A company's name without its legal suffix, when it has one.
+    fn add_without_legal_suffix(&mut self, company: &str) {
+        let n = joined_words(company, &mut self.joined, &mut self.lower);
+        if let Some((short, last)) = self.joined.rsplit_once(' ')
+            && n > 1
+            && LEGAL.contains(&last)
+        {
+            put(
+                &mut self.terms,
+                &self.keep,
+                canon_ref(short),
+                Kind::Company,
+                company,
+            );
+        }
+    }
+}
+
+/// The term `key` of this kind, spelt `text`, unless `keep` leaves it out
+/// or the key has that kind already.
+fn put(
+    terms: &mut BTreeMap<String, Vec<(Kind, String)>>,
+    keep: impl Fn(&str) -> bool,
+    key: &str,
+    kind: Kind,
+    text: &str,
+) {
+    if !keep(key) {
+        return;
+    }
+    let entry = match terms.get_mut(key) {
+        Some(e) => e,
+        None => terms.entry(key.to_string()).or_default(),
+    };
+    if !entry.iter().any(|(k, _)| *k == kind) {
+        entry.push((kind, text.trim().to_string()));
     }
 }
 

@@ -463,10 +463,13 @@ impl Shared {
             return Ok(i.clone());
         }
         let built = Arc::new(rebuild(&conn, old.as_deref(), day, stop)?);
-        // the job vocabulary is read now, by the call that waits for the
+        // The job vocabulary is made now, by the call that waits for the
         // index anyway, not by the first ranking with every other call
-        // behind it
-        built.vocabulary();
+        // behind it: for the first index, and after that while rankings use
+        // it (a server whose recruiters only search stops paying for it).
+        if old.as_ref().is_none_or(|o| o.vocabulary.get().is_some()) {
+            built.vocabulary();
+        }
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
         Ok(built)
     }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::store::db::Pool;
+use crate::store::db::{Batch, Pool};
 use crate::time::{date_of, now};
 
 #[derive(Debug, Clone, Copy)]
@@ -73,25 +73,29 @@ impl Counters {
             return Ok(0);
         }
         let n = batch.values().map(HashMap::len).sum();
-        let rows = crate::store::db::rows_json(batch.iter().flat_map(|(day, users)| {
+        let rows = Batch::of(batch.iter().flat_map(|(day, users)| {
             users
                 .iter()
                 .map(move |(user, c)| (user, day, c.0[0], c.0[1], c.0[2], c.0[3]))
         }));
         let written = crate::store::db::write(pool, |tx| {
-            tx.prepare_cached(
-                "INSERT INTO daily_stats (user_id, day, views, api_requests, asks, mcp_exposures)
-                 SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3,
-                        j.value ->> 4, j.value ->> 5
-                 FROM json_each(?1) j
-                 WHERE EXISTS (SELECT 1 FROM users WHERE id = j.value ->> 0)
-                 ON CONFLICT (user_id, day) DO UPDATE SET
+            rows.insert(
+                tx,
+                "daily_stats",
+                &[
+                    "user_id",
+                    "day",
+                    "views",
+                    "api_requests",
+                    "asks",
+                    "mcp_exposures",
+                ],
+                "ON CONFLICT (user_id, day) DO UPDATE SET
                    views = views + excluded.views,
                    api_requests = api_requests + excluded.api_requests,
                    asks = asks + excluded.asks,
                    mcp_exposures = mcp_exposures + excluded.mcp_exposures",
-            )?
-            .execute([&rows])?;
+            )?;
             Ok(())
         })
         .map_err(|e| e.cause.clone().unwrap_or_else(|| e.detail.clone()));

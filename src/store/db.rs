@@ -202,8 +202,7 @@ fn pages_follow_renderings(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 /// v3 → v4: the stored renderings keep their small columns before their
-/// large texts (see schema.sql). Both tables are made anew by schema.sql and
-/// filled from the old ones, and schema.sql makes their triggers again.
+/// large texts (see schema.sql).
 fn renderings_v4(conn: &Connection) -> rusqlite::Result<()> {
     let old: bool = conn.query_row(
         "SELECT cid = 1 FROM pragma_table_info('public_renders') WHERE name = 'json'",
@@ -213,34 +212,7 @@ fn renderings_v4(conn: &Connection) -> rusqlite::Result<()> {
     if !old {
         return Ok(());
     }
-    const RENDERS: &str = "user_id, json_etag, jsonresume_etag, json, jsonresume";
-    const PAGES: &str = "user_id, json_etag, theme, day, etag, cuts, img_origin, html";
-    // every trigger on the old tables (schema.sql made some just now): a
-    // renamed table keeps its triggers, and schema.sql would not make
-    // triggers of those names again
-    let drops: String = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'trigger'
-               AND tbl_name IN ('public_renders', 'public_pages')",
-        )?
-        .query_map([], |r| r.get::<_, String>(0))?
-        .map(|n| n.map(|n| format!("DROP TRIGGER \"{}\";\n", n.replace('"', "\"\""))))
-        .collect::<rusqlite::Result<_>>()?;
-    conn.execute_batch(&format!(
-        "BEGIN IMMEDIATE;
-         {drops}
-         ALTER TABLE public_renders RENAME TO public_renders_v3;
-         ALTER TABLE public_pages RENAME TO public_pages_v3;
-         {SCHEMA}
-         INSERT INTO public_renders ({RENDERS}) SELECT {RENDERS} FROM public_renders_v3;
-         INSERT INTO public_pages ({PAGES}) SELECT {PAGES} FROM public_pages_v3;
-         DROP TABLE public_renders_v3;
-         DROP TABLE public_pages_v3;
-         COMMIT;"
-    ))
-    .inspect_err(|_| {
-        let _ = conn.execute_batch("ROLLBACK");
-    })
+    remake(conn, &["public_renders", "public_pages"])
 }
 
 /// v2 → v3: `search_docs` keeps each user's username_key, and the index
@@ -276,29 +248,93 @@ fn skills_v2(conn: &Connection) -> rusqlite::Result<()> {
     if !skills.contains("UNIQUE (user_id, name)") {
         return Ok(());
     }
-    // The table is made anew by schema.sql itself, so its definition is
-    // written once; no other table refers to it.
-    conn.execute_batch(&format!(
-        "BEGIN IMMEDIATE;
-         ALTER TABLE skills RENAME TO skills_v1;
-         DROP INDEX IF EXISTS skills_user;
-         DROP INDEX IF EXISTS skills_name;
-         {SCHEMA}
-         INSERT INTO skills SELECT * FROM skills_v1;
-         DROP TABLE skills_v1;
-         COMMIT;"
-    ))
-    .inspect_err(|_| {
-        let _ = conn.execute_batch("ROLLBACK");
-    })
+    remake(conn, &["skills"])
 }
 
-/// A batch of rows as the JSON array a statement reads with `json_each(?)`:
-/// a batch is written as one statement, not a statement per row (each
-/// costs a statement journal; at 4 000 asks a second releasing those was
-/// 18 % of the server's CPU, in `perf`).
-pub fn rows_json<T: serde::Serialize>(rows: impl IntoIterator<Item = T>) -> String {
-    serde_json::to_string(&rows.into_iter().collect::<Vec<T>>()).expect("rows of plain values")
+/// Makes `tables` anew as schema.sql defines them and fills each from the
+/// old one (its columns, by name), all in one transaction: for a change of
+/// a definition that `CREATE ... IF NOT EXISTS` cannot make, written once
+/// (in schema.sql). The old tables' indexes and triggers go first: a
+/// renamed table keeps them, and schema.sql would not make ones of those
+/// names again. No other table may refer to these.
+fn remake(conn: &Connection, tables: &[&str]) -> rusqlite::Result<()> {
+    let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let names = |sql: &str, table: &str| -> rusqlite::Result<Vec<(String, String)>> {
+        conn.prepare(sql)?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect()
+    };
+    let mut batch = String::from("BEGIN IMMEDIATE;\n");
+    let mut fill = String::new();
+    for table in tables {
+        let made = names(
+            "SELECT type, name FROM sqlite_schema
+             WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name = ?1",
+            table,
+        )?;
+        for (kind, name) in made {
+            batch += &format!("DROP {} {};\n", kind.to_uppercase(), quoted(&name));
+        }
+        let columns = names(
+            "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid",
+            table,
+        )?
+        .iter()
+        .map(|(c, _)| quoted(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+        let (t, old) = (quoted(table), quoted(&format!("{table}_old")));
+        batch += &format!("ALTER TABLE {t} RENAME TO {old};\n");
+        fill += &format!(
+            "INSERT INTO {t} ({columns}) SELECT {columns} FROM {old};\nDROP TABLE {old};\n"
+        );
+    }
+    conn.execute_batch(&format!("{batch}{SCHEMA}\n{fill}COMMIT;"))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })
+}
+
+/// A batch of rows for one table, each a tuple of values whose first is a
+/// user's id, made ready (as the JSON array `json_each` reads) before the
+/// write that inserts it, so the writer is not held while it is made.
+/// Inserted in one statement, not one per row: each statement costs a
+/// statement journal, and at 4 000 asks a second releasing those was 18 %
+/// of the server's CPU (`perf`).
+pub struct Batch(Option<String>);
+
+impl Batch {
+    pub fn of<T: serde::Serialize>(rows: impl IntoIterator<Item = T>) -> Batch {
+        let rows: Vec<T> = rows.into_iter().collect();
+        Batch((!rows.is_empty()).then(|| serde_json::to_string(&rows).expect("plain values")))
+    }
+
+    /// Inserts the rows into `columns` of `table`, leaving out those of
+    /// users deleted since; `on_conflict` is the `ON CONFLICT` clause, or
+    /// empty.
+    pub fn insert(
+        &self,
+        conn: &Connection,
+        table: &str,
+        columns: &[&str],
+        on_conflict: &str,
+    ) -> rusqlite::Result<()> {
+        let Some(json) = &self.0 else {
+            return Ok(());
+        };
+        let values = (0..columns.len())
+            .map(|i| format!("j.value ->> {i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        conn.prepare_cached(&format!(
+            "INSERT INTO {table} ({}) SELECT {values} FROM json_each(?1) j
+             WHERE EXISTS (SELECT 1 FROM users WHERE id = j.value ->> 0)
+             ORDER BY j.key {on_conflict}",
+            columns.join(", ")
+        ))?
+        .execute([json])?;
+        Ok(())
+    }
 }
 
 /// Runs `f` as one all-or-nothing write, in a `BEGIN IMMEDIATE`
