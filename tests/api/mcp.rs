@@ -832,3 +832,31 @@ fn sections_hidden_by_the_layout_stay_hidden() {
     assert_eq!(i.status, 200, "{}", i.text());
     assert_eq!(i.json()["mcp_exposures"], 2);
 }
+
+/// Errors before dispatch are problem+json, not JSON-RPC (SPEC §7): a body
+/// over 1 MiB, and a key past its quota (which names when to come back).
+#[test]
+fn a_huge_body_and_a_spent_quota_are_problems_before_dispatch() {
+    let app = spawn_with(&["--plan-recruiter-keys", "2:1/h,1000/d"], &[]);
+    let jwt = app.user("rita");
+    app.grant("rita", "recruiter");
+    let key = app.key(&jwt);
+    let huge = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                      "params": {"name": "search_candidates",
+                                 "arguments": {"text": "x".repeat(1024 * 1024)}}});
+    let auth = format!("Bearer {jwt}");
+    let r = mcp_with(&app, &[("Authorization", &auth)], &huge);
+    r.problem(413, "payload_too_large");
+    let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+    for _ in 0..2 {
+        let r = mcp_with(&app, &[("X-API-Key", &key)], &ping);
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let r = mcp_with(&app, &[("X-API-Key", &key)], &ping);
+    r.problem(429, "rate_limited");
+    assert!(r.header("Retry-After").is_some());
+    // the JWT spends no key quota and still gets in
+    let r = mcp_with(&app, &[("Authorization", &auth)], &ping);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["result"], json!({}));
+}
