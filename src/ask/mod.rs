@@ -10,6 +10,7 @@
 pub mod answers;
 pub mod dates;
 pub mod facts;
+mod hash;
 pub mod intents;
 pub mod memory;
 pub mod normalise;

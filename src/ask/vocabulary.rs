@@ -4,10 +4,11 @@
 //! makes `JS` and `JavaScript` one term, and a list of common technologies
 //! that lets the engine say "not listed" instead of "not understood".
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use super::facts::Facts;
+use super::hash::{FastMap, FastSet};
 use super::normalise::{Token, each_word_in, words};
 
 /// Groups of spellings of one term; the first is how answers name it.
@@ -231,15 +232,17 @@ const TECHNOLOGIES: &[&str] = &[
 /// alias (normal form) → the key of its group; each group's key maps to its
 /// display spelling. Built once.
 struct Table {
-    alias: HashMap<String, String>,
-    display: HashMap<String, &'static str>,
+    alias: FastMap<String, String>,
+    display: FastMap<String, &'static str>,
+    /// key → every phrase `canon` reads as it (`phrases_of`)
+    phrases: FastMap<String, Vec<String>>,
 }
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut alias = HashMap::new();
-        let mut display = HashMap::new();
+        let mut alias = FastMap::default();
+        let mut display = FastMap::default();
         for group in SYNONYMS {
             let head = words(group[0]).join(" ");
             for a in group.iter().skip(1) {
@@ -248,7 +251,21 @@ fn table() -> &'static Table {
             }
             display.insert(head, group[0]);
         }
-        Table { alias, display }
+        let mut phrases: FastMap<String, Vec<String>> = FastMap::default();
+        for (a, k) in &alias {
+            phrases.entry(k.clone()).or_default().push(a.clone());
+        }
+        for (k, list) in phrases.iter_mut() {
+            list.sort();
+            if !alias.contains_key(k) {
+                list.insert(0, k.clone());
+            }
+        }
+        Table {
+            alias,
+            display,
+            phrases,
+        }
     })
 }
 
@@ -266,18 +283,11 @@ pub fn canon(norm: &str) -> String {
 /// Every phrase (words joined by spaces) that `canon` reads as `key`: the
 /// key itself when it is canonical, and each of its synonyms.
 pub fn phrases_of(key: &str) -> Vec<String> {
-    let t = table();
-    let mut out: Vec<String> = t
-        .alias
-        .iter()
-        .filter(|(_, k)| *k == key)
-        .map(|(a, _)| a.clone())
-        .collect();
-    out.sort();
-    if canon(key) == key {
-        out.insert(0, key.to_string());
+    match table().phrases.get(key) {
+        Some(p) => p.clone(),
+        None if canon_ref(key) == key => vec![key.to_string()],
+        None => Vec::new(),
     }
-    out
 }
 
 pub fn display(key: &str, asked: &str) -> String {
@@ -525,8 +535,8 @@ fn ambiguous(tokens: &[Token], i: usize, n: usize) -> bool {
 
 /// Every key a run of up to `MAX_WORDS` words of the question stands for:
 /// the only terms `find` can look up.
-pub fn window_keys(tokens: &[Token]) -> std::collections::HashSet<String> {
-    let mut keys = std::collections::HashSet::new();
+pub fn window_keys(tokens: &[Token]) -> FastSet<String> {
+    let mut keys = FastSet::default();
     let mut buf = String::new();
     for i in 0..tokens.len() {
         buf.clear();
@@ -535,7 +545,10 @@ pub fn window_keys(tokens: &[Token]) -> std::collections::HashSet<String> {
                 buf.push(' ');
             }
             buf.push_str(&t.norm);
-            keys.insert(canon(&buf));
+            let key = canon_ref(&buf);
+            if !keys.contains(key) {
+                keys.insert(key.to_string());
+            }
         }
     }
     keys
@@ -587,27 +600,25 @@ pub const MAX_TERMS: usize = 12;
 /// Does `text` name the term `key` (as a whole word sequence, any synonym)?
 pub fn mentions(text: &str, key: &str) -> bool {
     with_scratch(|sc| {
-        // the words joined by single spaces, and where each starts: a run
-        // of words is then a slice, looked up without a copy
-        sc.joined.clear();
-        sc.starts.clear();
-        let Scratch {
-            joined,
-            starts,
-            lower,
-        } = sc;
-        each_word_in(text, lower, |x| {
-            if !starts.is_empty() {
-                joined.push(' ');
-            }
-            starts.push(joined.len());
-            joined.push_str(x);
-        });
-        let end = |i: usize| starts.get(i + 1).map_or(joined.len(), |s| s - 1);
-        let found = (1..=MAX_WORDS.min(starts.len())).any(|len| {
-            (0..=starts.len() - len).any(|i| is_canon(&joined[starts[i]..end(i + len - 1)], key))
-        });
-        // a key (normal form) longer than any run looked at
+        let Scratch { joined, lower } = sc;
+        joined_words(text, joined, lower);
+        // each spelling `canon` reads as the key, searched for whole words
+        // (words are joined by single spaces): one pass over the text per
+        // spelling, where looking up every run of words took a hash each
+        let whole = |p: &str| {
+            !p.is_empty()
+                && joined.match_indices(p).any(|(at, _)| {
+                    let end = at + p.len();
+                    (at == 0 || joined.as_bytes()[at - 1] == b' ')
+                        && (end == joined.len() || joined.as_bytes()[end] == b' ')
+                })
+        };
+        let t = table();
+        let found = match t.phrases.get(key) {
+            Some(spellings) => spellings.iter().any(|p| whole(p)),
+            None => canon_ref(key) == key && whole(key),
+        };
+        // a key (normal form) longer than any run of words a term has
         found || (key.split(' ').count() > MAX_WORDS && joined.contains(key))
     })
 }
@@ -626,7 +637,6 @@ pub fn is_key(text: &str, key: &str) -> bool {
 #[derive(Default)]
 struct Scratch {
     joined: String,
-    starts: Vec<usize>,
     lower: String,
 }
 
