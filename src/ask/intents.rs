@@ -2,6 +2,9 @@
 //! names, the out-of-scope topic it touches, and the words left over once
 //! those and the profile's terms are taken (a term the profile lacks).
 
+use std::sync::OnceLock;
+
+use super::hash::FastMap;
 use super::normalise::Token;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -750,24 +753,12 @@ const STOPWORDS: &[&str] = &[
     "currently",
 ];
 
-/// Does the phrase (normal forms, space separated) occur in the tokens,
-/// outside the tokens already taken? Returns where.
-fn find_phrase(tokens: &[Token], used: &[bool], phrase: &str) -> Option<usize> {
-    // split as it is compared: every question reads every phrase
-    find_words(tokens, used, phrase.split(' '))
-}
-
 /// Where the words `p` first stand together, none of them used.
-fn find_words<'a>(
-    tokens: &[Token],
-    used: &[bool],
-    p: impl Iterator<Item = &'a str> + Clone,
-) -> Option<usize> {
-    let n = p.clone().count();
-    (0..tokens.len().saturating_sub(n - 1)).find(|&i| {
-        p.clone()
+fn find_words(tokens: &[Token], used: &[bool], p: &[&str]) -> Option<usize> {
+    (0..tokens.len().saturating_sub(p.len() - 1)).find(|&i| {
+        p.iter()
             .enumerate()
-            .all(|(j, w)| tokens[i + j].norm == w && !used[i + j])
+            .all(|(j, w)| tokens[i + j].norm == *w && !used[i + j])
     })
 }
 
@@ -775,25 +766,71 @@ fn find_words<'a>(
 /// first one was.
 fn mark(tokens: &[Token], used: &mut [bool], p: &[&str]) -> Option<usize> {
     let mut first = None;
-    while let Some(i) = find_words(tokens, used, p.iter().copied()) {
+    while let Some(i) = find_words(tokens, used, p) {
         used[i..i + p.len()].iter_mut().for_each(|u| *u = true);
         first = first.or(Some(i));
     }
     first
 }
 
+/// A list of phrases (as words) with, for each first word, the phrases
+/// that start with it: a question is compared only with the phrases that
+/// begin with one of its words, in the list's order (comparing it with
+/// all 450 cue and topic phrases was a fifth of an answer's time).
+struct Phrases<T: 'static> {
+    list: Vec<(T, Vec<&'static str>)>,
+    by_first: FastMap<&'static str, Vec<usize>>,
+}
+
+impl<T: Copy> Phrases<T> {
+    fn new(list: Vec<(T, Vec<&'static str>)>) -> Phrases<T> {
+        let mut by_first: FastMap<&'static str, Vec<usize>> = FastMap::default();
+        for (i, (_, words)) in list.iter().enumerate() {
+            by_first.entry(words[0]).or_default().push(i);
+        }
+        Phrases { list, by_first }
+    }
+
+    /// The phrases whose first word the question has, in the list's order.
+    fn candidates(&self, tokens: &[Token]) -> impl Iterator<Item = &(T, Vec<&'static str>)> {
+        let mut at: Vec<usize> = tokens
+            .iter()
+            .filter_map(|t| self.by_first.get(t.norm.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter().map(|i| &self.list[i])
+    }
+}
+
 /// Every cue phrase as words, longest first (a stable sort, so cues of one
 /// length keep the table's order): made once, read by every question.
-fn cues() -> &'static [(Intent, Vec<&'static str>)] {
-    static CUE_WORDS: std::sync::OnceLock<Vec<(Intent, Vec<&'static str>)>> =
-        std::sync::OnceLock::new();
+fn cues() -> &'static Phrases<Intent> {
+    static CUE_WORDS: OnceLock<Phrases<Intent>> = OnceLock::new();
     CUE_WORDS.get_or_init(|| {
         let mut cues: Vec<(Intent, Vec<&'static str>)> = CUES
             .iter()
             .flat_map(|(i, ps)| ps.iter().map(move |p| (*i, p.split(' ').collect())))
             .collect();
         cues.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
-        cues
+        Phrases::new(cues)
+    })
+}
+
+/// The out-of-scope phrases as words, each with its topic's place in
+/// `OUT_OF_SCOPE`.
+fn topics() -> &'static Phrases<usize> {
+    static TOPIC_WORDS: OnceLock<Phrases<usize>> = OnceLock::new();
+    TOPIC_WORDS.get_or_init(|| {
+        Phrases::new(
+            OUT_OF_SCOPE
+                .iter()
+                .enumerate()
+                .flat_map(|(t, (_, ws))| ws.iter().map(move |w| (t, w.split(' ').collect())))
+                .collect(),
+        )
     })
 }
 
@@ -802,7 +839,7 @@ fn cues() -> &'static [(Intent, Vec<&'static str>)] {
 pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<(Intent, usize)> {
     let mut found: Vec<(Intent, usize)> = Vec::new();
     // longer phrases first, so "where does she work" wins over "work"
-    for (intent, phrase) in cues() {
+    for (intent, phrase) in cues().candidates(tokens) {
         let intent = *intent;
         if let Some(at) = mark(tokens, used, phrase) {
             match found.iter_mut().find(|(i, _)| *i == intent) {
@@ -818,13 +855,18 @@ pub fn intents(tokens: &[Token], used: &mut [bool]) -> Vec<(Intent, usize)> {
 /// The first out-of-scope topic the question touches (its category), and where.
 pub fn out_of_scope(tokens: &[Token]) -> Option<(&'static str, usize)> {
     let none = vec![false; tokens.len()];
-    OUT_OF_SCOPE.iter().find_map(|(topic, words)| {
-        let at = words
-            .iter()
-            .filter_map(|w| find_phrase(tokens, &none, w))
-            .min()?;
-        Some((*topic, at))
-    })
+    // candidates come in table order: the first topic that matches wins,
+    // at the first place any of its phrases stands
+    let mut best: Option<(usize, usize)> = None;
+    for (topic, words) in topics().candidates(tokens) {
+        if best.is_some_and(|(t, _)| t != *topic) {
+            break;
+        }
+        if let Some(at) = find_words(tokens, &none, words) {
+            best = Some((*topic, best.map_or(at, |(_, b)| b.min(at))));
+        }
+    }
+    best.map(|(t, at)| (OUT_OF_SCOPE[t].0, at))
 }
 
 /// The words not taken by an intent, a term, a stopword or the person's name:

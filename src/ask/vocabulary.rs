@@ -298,7 +298,9 @@ pub fn display(key: &str, asked: &str) -> String {
 }
 
 pub fn is_known_term(key: &str) -> bool {
-    TECHNOLOGIES.contains(&key) || table().display.contains_key(key)
+    static KNOWN: OnceLock<FastSet<&'static str>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| TECHNOLOGIES.iter().copied().collect());
+    known.contains(key) || table().display.contains_key(key)
 }
 
 /// The degree groups, by key: a question naming one asks about education.
@@ -558,27 +560,37 @@ pub fn window_keys(tokens: &[Token]) -> FastSet<String> {
 /// the tokens used in `used`.
 pub fn find(tokens: &[Token], vocab: &Vocabulary, used: &mut [bool]) -> Vec<Entity> {
     let mut found = Vec::new();
+    let mut joined = String::new();
     for n in (1..=MAX_WORDS).rev() {
         for i in 0..tokens.len().saturating_sub(n - 1) {
             if used[i..i + n].iter().any(|u| *u) || ambiguous(tokens, i, n) {
                 continue;
             }
-            let norm: Vec<&str> = tokens[i..i + n].iter().map(|t| t.norm.as_str()).collect();
-            let key = canon(&norm.join(" "));
-            let asked: Vec<&str> = tokens[i..i + n].iter().map(|t| t.orig.as_str()).collect();
-            let entity = match vocab.get(&key) {
+            let run = &tokens[i..i + n];
+            joined.clear();
+            for (j, t) in run.iter().enumerate() {
+                if j > 0 {
+                    joined.push(' ');
+                }
+                joined.push_str(&t.norm);
+            }
+            let key = canon_ref(&joined);
+            let entity = match vocab.get(key) {
                 Some(hits) => Entity {
-                    key,
+                    key: key.to_string(),
                     display: hits[0].1.clone(),
                     kinds: hits.iter().map(|(k, _)| *k).collect(),
                     at: i,
                 },
-                None if is_known_term(&key) => Entity {
-                    display: display(&key, &asked.join(" ")),
-                    key,
-                    kinds: Vec::new(),
-                    at: i,
-                },
+                None if is_known_term(key) => {
+                    let asked: Vec<&str> = run.iter().map(|t| t.orig.as_str()).collect();
+                    Entity {
+                        display: display(key, &asked.join(" ")),
+                        key: key.to_string(),
+                        kinds: Vec::new(),
+                        at: i,
+                    }
+                }
                 None => continue,
             };
             used[i..i + n].iter_mut().for_each(|u| *u = true);
