@@ -67,7 +67,7 @@ pub fn unsupported(text: String) -> Part {
 
 /// What every answer function reads.
 pub struct Ask<'a> {
-    pub f: &'a Facts,
+    pub f: &'a Facts<'a>,
     pub today: i64,
     /// Normal forms of the question's words.
     pub words: Vec<String>,
@@ -82,16 +82,16 @@ impl Ask<'_> {
     }
 }
 
-fn join_and(items: &[String]) -> String {
+fn join_and<S: std::borrow::Borrow<str> + std::fmt::Display>(items: &[S]) -> String {
     match items {
         [] => String::new(),
-        [one] => one.clone(),
+        [one] => one.to_string(),
         [a, b] => format!("{a} and {b}"),
         [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
     }
 }
 
-fn join_or(items: &[String]) -> String {
+fn join_or<S: std::borrow::Borrow<str> + std::fmt::Display>(items: &[S]) -> String {
     match items {
         [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         _ => items.join(""),
@@ -134,9 +134,9 @@ fn role_source(r: &Role) -> Source {
 }
 
 fn skill_source(s: &Skill) -> Source {
-    let mut snippet = s.name.clone();
+    let mut snippet = s.name.to_string();
     let mut bits = Vec::new();
-    bits.extend(s.level.clone());
+    bits.extend(s.level.as_deref().map(str::to_string));
     if let Some(y) = s.years {
         bits.push(format!("{y} year{}", if y == 1 { "" } else { "s" }));
     }
@@ -156,7 +156,7 @@ fn skill_source(s: &Skill) -> Source {
 fn degree_text(e: &Study) -> String {
     match (&e.study_type, &e.area) {
         (Some(t), Some(a)) => format!("{t} in {a}"),
-        (Some(t), None) => t.clone(),
+        (Some(t), None) => t.to_string(),
         (None, Some(a)) => format!("studies in {a}"),
         (None, None) => "studies".into(),
     }
@@ -179,7 +179,7 @@ fn study_source(e: &Study) -> Source {
 }
 
 fn project_source(p: &Project) -> Source {
-    let mut snippet = p.name.clone();
+    let mut snippet = p.name.to_string();
     if let Some(d) = &p.description {
         snippet.push_str(&format!(": {}", cut(d, 160)));
     }
@@ -222,18 +222,18 @@ fn key_of(text: &str) -> String {
     canon(&normalise(text))
 }
 
-fn skills_named<'a>(f: &'a Facts, key: &str) -> Vec<&'a Skill> {
+fn skills_named<'a>(f: &'a Facts<'a>, key: &str) -> Vec<&'a Skill<'a>> {
     f.skills.iter().filter(|s| is_key(&s.name, key)).collect()
 }
 
-fn skills_with_keyword<'a>(f: &'a Facts, key: &str) -> Vec<&'a Skill> {
+fn skills_with_keyword<'a>(f: &'a Facts<'a>, key: &str) -> Vec<&'a Skill<'a>> {
     f.skills
         .iter()
         .filter(|s| s.keywords.iter().any(|k| is_key(k, key)))
         .collect()
 }
 
-fn roles_naming<'a>(f: &'a Facts, key: &str) -> Vec<&'a Role> {
+fn roles_naming<'a>(f: &'a Facts<'a>, key: &str) -> Vec<&'a Role<'a>> {
     f.roles
         .iter()
         .filter(|r| r.texts().iter().any(|t| mentions(t, key)))
@@ -241,7 +241,7 @@ fn roles_naming<'a>(f: &'a Facts, key: &str) -> Vec<&'a Role> {
 }
 
 /// Projects naming the term: (project, in its keyword list?).
-fn projects_naming<'a>(f: &'a Facts, key: &str) -> Vec<(&'a Project, bool)> {
+fn projects_naming<'a>(f: &'a Facts<'a>, key: &str) -> Vec<(&'a Project<'a>, bool)> {
     f.projects
         .iter()
         .filter_map(|p| {
@@ -376,7 +376,7 @@ pub fn skill_list(a: &Ask) -> Part {
         .iter()
         .map(|s| match &s.level {
             Some(l) => format!("{} ({l})", s.name),
-            None => s.name.clone(),
+            None => s.name.to_string(),
         })
         .collect();
     found(
@@ -546,7 +546,7 @@ pub fn current_employers(a: &Ask) -> Vec<Entity> {
         if !r.company.is_empty() && !out.iter().any(|e| e.key == key) {
             out.push(Entity {
                 key,
-                display: r.company.clone(),
+                display: r.company.to_string(),
                 kinds: vec![super::vocabulary::Kind::Company],
                 at: usize::MAX,
             });
@@ -839,7 +839,7 @@ pub fn certifications(a: &Ask, filter: Option<&Entity>) -> Part {
 fn project_line(p: &Project) -> String {
     let p2 = period(p.start.as_deref(), p.end.as_deref());
     if p2.is_empty() {
-        p.name.clone()
+        p.name.to_string()
     } else {
         format!("{} ({p2})", p.name)
     }
@@ -1015,7 +1015,7 @@ pub fn contact(a: &Ask) -> Part {
 
 pub fn summary(a: &Ask) -> Part {
     let f = a.f;
-    let mut text = f.full_name.clone();
+    let mut text = f.full_name.to_string();
     let mut sources = Vec::new();
     match &f.headline {
         Some(h) => {
@@ -1038,7 +1038,12 @@ pub fn summary(a: &Ask) -> Part {
         sources.extend(now.iter().map(|r| role_source(r)));
     }
     if !f.skills.is_empty() {
-        let top: Vec<String> = f.skills.iter().take(5).map(|s| s.name.clone()).collect();
+        let top: Vec<String> = f
+            .skills
+            .iter()
+            .take(5)
+            .map(|s| s.name.to_string())
+            .collect();
         text.push_str(&format!(" Skills include {}.", join_and(&top)));
         sources.extend(f.skills.iter().take(5).map(skill_source));
     }

@@ -1,118 +1,127 @@
 //! What the engine answers from: the public profile and the visible
 //! sections of one résumé, as plain typed rows (empty strings read as absent).
+//! Their texts borrow from the stored rendering they are read from where
+//! they can (`Text`): copying each out was most of an ask's allocations.
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
 use crate::resume::Resume;
 use crate::resume::sections::{self, Row, Section};
 
+/// A text of the résumé, borrowed from the rendering when it could be.
+pub type Text<'a> = Cow<'a, str>;
+
 #[derive(Debug, Clone, Default)]
-pub struct Skill {
-    pub name: String,
-    pub level: Option<String>,
+pub struct Skill<'a> {
+    pub name: Text<'a>,
+    pub level: Option<Text<'a>>,
     pub years: Option<i64>,
-    pub category: Option<String>,
-    pub keywords: Vec<String>,
+    pub category: Option<Text<'a>>,
+    pub keywords: Vec<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Role {
-    pub company: String,
-    pub title: String,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub location: Option<String>,
-    pub summary: Option<String>,
-    pub highlights: Vec<String>,
+pub struct Role<'a> {
+    pub company: Text<'a>,
+    pub title: Text<'a>,
+    pub start: Option<Text<'a>>,
+    pub end: Option<Text<'a>>,
+    pub location: Option<Text<'a>>,
+    pub summary: Option<Text<'a>>,
+    pub highlights: Vec<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Study {
-    pub institution: String,
-    pub area: Option<String>,
-    pub study_type: Option<String>,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub score: Option<String>,
-    pub courses: Vec<String>,
+pub struct Study<'a> {
+    pub institution: Text<'a>,
+    pub area: Option<Text<'a>>,
+    pub study_type: Option<Text<'a>>,
+    pub start: Option<Text<'a>>,
+    pub end: Option<Text<'a>>,
+    pub score: Option<Text<'a>>,
+    pub courses: Vec<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Project {
-    pub name: String,
-    pub description: Option<String>,
-    pub url: Option<String>,
-    pub repo_url: Option<String>,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub highlights: Vec<String>,
-    pub keywords: Vec<String>,
+pub struct Project<'a> {
+    pub name: Text<'a>,
+    pub description: Option<Text<'a>>,
+    pub url: Option<Text<'a>>,
+    pub repo_url: Option<Text<'a>>,
+    pub start: Option<Text<'a>>,
+    pub end: Option<Text<'a>>,
+    pub highlights: Vec<Text<'a>>,
+    pub keywords: Vec<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Cert {
-    pub name: String,
-    pub issuer: String,
-    pub date: Option<String>,
-    pub expires: Option<String>,
-    pub url: Option<String>,
+pub struct Cert<'a> {
+    pub name: Text<'a>,
+    pub issuer: Text<'a>,
+    pub date: Option<Text<'a>>,
+    pub expires: Option<Text<'a>>,
+    pub url: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
-    pub username: String,
-    pub full_name: String,
-    pub headline: Option<String>,
-    pub summary: Option<String>,
-    pub location: Option<String>,
-    pub public_email: Option<String>,
-    pub phone: Option<String>,
-    pub website: Option<String>,
+pub struct Facts<'a> {
+    pub username: Text<'a>,
+    pub full_name: Text<'a>,
+    pub headline: Option<Text<'a>>,
+    pub summary: Option<Text<'a>>,
+    pub location: Option<Text<'a>>,
+    pub public_email: Option<Text<'a>>,
+    pub phone: Option<Text<'a>>,
+    pub website: Option<Text<'a>>,
     /// (network, url or username)
-    pub links: Vec<(String, String)>,
+    pub links: Vec<(Text<'a>, Text<'a>)>,
     pub open_to_work: bool,
-    pub open_to_work_note: Option<String>,
-    pub open_to_work_roles: Vec<String>,
-    pub skills: Vec<Skill>,
-    pub roles: Vec<Role>,
-    pub education: Vec<Study>,
-    pub projects: Vec<Project>,
-    pub certifications: Vec<Cert>,
+    pub open_to_work_note: Option<Text<'a>>,
+    pub open_to_work_roles: Vec<Text<'a>>,
+    pub skills: Vec<Skill<'a>>,
+    pub roles: Vec<Role<'a>>,
+    pub education: Vec<Study<'a>>,
+    pub projects: Vec<Project<'a>>,
+    pub certifications: Vec<Cert<'a>>,
 }
 
-fn some(s: &Option<String>) -> Option<String> {
-    s.as_ref().filter(|s| !s.trim().is_empty()).cloned()
+fn some(s: &Option<String>) -> Option<Text<'static>> {
+    s.as_ref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Cow::Owned(s.clone()))
 }
 
 struct Cells<'a>(&'a Section, &'a Row);
 
 impl Cells<'_> {
-    fn opt(&self, col: &str) -> Option<String> {
+    fn opt(&self, col: &str) -> Option<Text<'static>> {
         self.0
             .cell(&self.1.cells, col)
             .as_str()
             .filter(|s| !s.trim().is_empty())
-            .map(str::to_string)
+            .map(|s| Cow::Owned(s.to_string()))
     }
-    fn text(&self, col: &str) -> String {
+    fn text(&self, col: &str) -> Text<'static> {
         self.opt(col).unwrap_or_default()
     }
-    fn list(&self, col: &str) -> Vec<String> {
+    fn list(&self, col: &str) -> Vec<Text<'static>> {
         match self.0.cell(&self.1.cells, col) {
             Value::Array(a) => a
                 .iter()
                 .filter_map(Value::as_str)
                 .filter(|s| !s.trim().is_empty())
-                .map(str::to_string)
+                .map(|s| Cow::Owned(s.to_string()))
                 .collect(),
             _ => Vec::new(),
         }
     }
 }
 
-impl Facts {
+impl Facts<'_> {
     /// The public facts of a résumé: sections hidden by the layout are left out.
-    pub fn of(r: &Resume, shown: &[&Section]) -> Facts {
+    pub fn of(r: &Resume, shown: &[&Section]) -> Facts<'static> {
         let p = &r.profile;
         let rows = |s: &'static Section| -> Vec<Cells<'_>> {
             if shown.iter().any(|v| v.name == s.name) {
@@ -122,8 +131,8 @@ impl Facts {
             }
         };
         Facts {
-            username: r.username.clone(),
-            full_name: r.full_name.clone(),
+            username: Cow::Owned(r.username.clone()),
+            full_name: Cow::Owned(r.full_name.clone()),
             headline: some(&p.headline),
             summary: some(&p.summary),
             location: some(&p.location),
@@ -144,7 +153,7 @@ impl Facts {
                 .open_to_work_roles
                 .iter()
                 .filter(|s| !s.trim().is_empty())
-                .cloned()
+                .map(|s| Cow::Owned(s.clone()))
                 .collect(),
             skills: rows(&sections::SKILLS)
                 .iter()
@@ -235,21 +244,35 @@ impl Facts {
     }
 }
 
-impl Role {
+impl Skill<'_> {
+    /// The same skill, holding its own texts.
+    pub fn owned(&self) -> Skill<'static> {
+        let own = |t: &Text| Cow::Owned(t.to_string());
+        Skill {
+            name: own(&self.name),
+            level: self.level.as_ref().map(own),
+            years: self.years,
+            category: self.category.as_ref().map(own),
+            keywords: self.keywords.iter().map(own).collect(),
+        }
+    }
+}
+
+impl Role<'_> {
     /// Every text of the role, where a technology may be named.
     pub fn texts(&self) -> Vec<&str> {
-        let mut t = vec![self.title.as_str()];
+        let mut t = vec![&*self.title];
         t.extend(self.summary.as_deref());
-        t.extend(self.highlights.iter().map(String::as_str));
+        t.extend(self.highlights.iter().map(|h| &**h));
         t
     }
 }
 
-impl Project {
+impl Project<'_> {
     pub fn texts(&self) -> Vec<&str> {
-        let mut t = vec![self.name.as_str()];
+        let mut t = vec![&*self.name];
         t.extend(self.description.as_deref());
-        t.extend(self.highlights.iter().map(String::as_str));
+        t.extend(self.highlights.iter().map(|h| &**h));
         t
     }
 }

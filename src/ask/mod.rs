@@ -310,7 +310,7 @@ mod tests {
     use super::*;
     use crate::time::days_from_civil;
 
-    fn ada() -> Facts {
+    fn ada() -> Facts<'static> {
         Facts {
             username: "ada".into(),
             full_name: "Ada Lovelace".into(),

@@ -7,32 +7,36 @@
 //! does not use are skipped without being kept, and a field of an unexpected
 //! type reads as absent, as it did from a value.
 
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::facts::{Cert, Facts, Project, Role, Skill, Study};
+use super::facts::{Cert, Facts, Project, Role, Skill, Study, Text};
 use crate::resume::sections;
 
-/// One field as the engine reads it; anything else reads as `Other`.
+/// One field as the engine reads it; anything else reads as `Other`. A
+/// string without escapes is borrowed from the rendering.
 #[derive(Default)]
-enum Loose {
-    Text(String),
+enum Loose<'a> {
+    Text(Text<'a>),
     Int(i64),
     Bool(bool),
-    Texts(Vec<String>),
+    Texts(Vec<Text<'a>>),
     #[default]
     Other,
 }
 
-impl Loose {
+impl<'a> Loose<'a> {
     /// A string with something in it.
-    fn text(self) -> Option<String> {
+    fn text(self) -> Option<Text<'a>> {
         match self {
             Loose::Text(s) if !s.trim().is_empty() => Some(s),
             _ => None,
         }
     }
-    fn must(self) -> String {
+    fn must(self) -> Text<'a> {
         self.text().unwrap_or_default()
     }
     fn int(&self) -> Option<i64> {
@@ -45,7 +49,7 @@ impl Loose {
         matches!(self, Loose::Bool(true))
     }
     /// The strings of a list that have something in them.
-    fn texts(self) -> Vec<String> {
+    fn texts(self) -> Vec<Text<'a>> {
         match self {
             Loose::Texts(t) => t,
             _ => Vec::new(),
@@ -53,142 +57,145 @@ impl Loose {
     }
 }
 
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
-        d.deserialize_any(LooseVisitor)
+impl<'de: 'a, 'a> Deserialize<'de> for Loose<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose<'a>, D::Error> {
+        d.deserialize_any(LooseVisitor(PhantomData))
     }
 }
 
-struct LooseVisitor;
+struct LooseVisitor<'a>(PhantomData<&'a ()>);
 
-impl<'de> Visitor<'de> for LooseVisitor {
-    type Value = Loose;
+impl<'de: 'a, 'a> Visitor<'de> for LooseVisitor<'a> {
+    type Value = Loose<'a>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Loose, E> {
-        Ok(Loose::Text(s.to_string()))
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Loose<'a>, E> {
+        Ok(Loose::Text(Cow::Borrowed(s)))
     }
-    fn visit_string<E: de::Error>(self, s: String) -> Result<Loose, E> {
-        Ok(Loose::Text(s))
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Loose<'a>, E> {
+        Ok(Loose::Text(Cow::Owned(s.to_string())))
     }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Loose, E> {
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Loose<'a>, E> {
+        Ok(Loose::Text(Cow::Owned(s)))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Loose<'a>, E> {
         Ok(Loose::Int(n))
     }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Loose, E> {
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Loose<'a>, E> {
         Ok(i64::try_from(n).map_or(Loose::Other, Loose::Int))
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Loose, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Loose<'a>, E> {
         Ok(Loose::Other)
     }
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Loose, E> {
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Loose<'a>, E> {
         Ok(Loose::Bool(b))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Loose<'a>, E> {
         Ok(Loose::Other)
     }
-    fn visit_none<E: de::Error>(self) -> Result<Loose, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Loose<'a>, E> {
         Ok(Loose::Other)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose<'a>, D::Error> {
         Loose::deserialize(d)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Loose, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Loose<'a>, A::Error> {
         let mut out = Vec::new();
-        while let Some(x) = a.next_element::<Loose>()? {
+        while let Some(x) = a.next_element::<Loose<'a>>()? {
             out.extend(x.text());
         }
         Ok(Loose::Texts(out))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Loose, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Loose<'a>, A::Error> {
         while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Loose::Other)
     }
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
-struct Doc {
-    username: Loose,
-    full_name: Loose,
-    profile: Profile,
-    sections: Vec<Part>,
+#[serde(default, bound(deserialize = "'de: 'a"))]
+struct Doc<'a> {
+    username: Loose<'a>,
+    full_name: Loose<'a>,
+    profile: Profile<'a>,
+    sections: Vec<Part<'a>>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
-struct Profile {
-    headline: Loose,
-    summary: Loose,
-    location: Loose,
-    public_email: Loose,
-    phone: Loose,
-    website: Loose,
-    links: Vec<Link>,
-    open_to_work: Loose,
-    open_to_work_note: Loose,
-    open_to_work_roles: Loose,
+#[serde(default, bound(deserialize = "'de: 'a"))]
+struct Profile<'a> {
+    headline: Loose<'a>,
+    summary: Loose<'a>,
+    location: Loose<'a>,
+    public_email: Loose<'a>,
+    phone: Loose<'a>,
+    website: Loose<'a>,
+    links: Vec<Link<'a>>,
+    open_to_work: Loose<'a>,
+    open_to_work_note: Loose<'a>,
+    open_to_work_roles: Loose<'a>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
-struct Link {
-    network: Loose,
-    url: Loose,
-    username: Loose,
+#[serde(default, bound(deserialize = "'de: 'a"))]
+struct Link<'a> {
+    network: Loose<'a>,
+    url: Loose<'a>,
+    username: Loose<'a>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
-struct Part {
-    name: Loose,
-    items: Vec<Item>,
+#[serde(default, bound(deserialize = "'de: 'a"))]
+struct Part<'a> {
+    name: Loose<'a>,
+    items: Vec<Item<'a>>,
 }
 
 /// A row of any section: the columns the engine reads, of all five.
 #[derive(Deserialize, Default)]
-#[serde(default)]
-struct Item {
-    name: Loose,
-    level: Loose,
-    years: Loose,
-    category: Loose,
-    keywords: Loose,
-    company: Loose,
-    title: Loose,
-    start_date: Loose,
-    end_date: Loose,
-    location: Loose,
-    summary: Loose,
-    highlights: Loose,
-    institution: Loose,
-    area: Loose,
-    study_type: Loose,
-    score: Loose,
-    courses: Loose,
-    description: Loose,
-    url: Loose,
-    repo_url: Loose,
-    issuer: Loose,
-    date: Loose,
-    expires: Loose,
+#[serde(default, bound(deserialize = "'de: 'a"))]
+struct Item<'a> {
+    name: Loose<'a>,
+    level: Loose<'a>,
+    years: Loose<'a>,
+    category: Loose<'a>,
+    keywords: Loose<'a>,
+    company: Loose<'a>,
+    title: Loose<'a>,
+    start_date: Loose<'a>,
+    end_date: Loose<'a>,
+    location: Loose<'a>,
+    summary: Loose<'a>,
+    highlights: Loose<'a>,
+    institution: Loose<'a>,
+    area: Loose<'a>,
+    study_type: Loose<'a>,
+    score: Loose<'a>,
+    courses: Loose<'a>,
+    description: Loose<'a>,
+    url: Loose<'a>,
+    repo_url: Loose<'a>,
+    issuer: Loose<'a>,
+    date: Loose<'a>,
+    expires: Loose<'a>,
 }
 
-impl Facts {
-    /// The facts of a stored public JSON rendering.
-    pub fn from_json(body: &str) -> serde_json::Result<Facts> {
+impl<'a> Facts<'a> {
+    /// The facts of a stored public JSON rendering, borrowing its texts.
+    pub fn from_json(body: &'a str) -> serde_json::Result<Facts<'a>> {
         Ok(serde_json::from_str::<Doc>(body)?.into())
     }
 
     /// The same from a rendering already parsed.
-    pub fn from_public(v: &serde_json::Value) -> Facts {
+    pub fn from_public(v: &'a serde_json::Value) -> Facts<'a> {
         Doc::deserialize(v).map(Facts::from).unwrap_or_default()
     }
 }
 
-impl From<Doc> for Facts {
-    fn from(d: Doc) -> Facts {
+impl<'a> From<Doc<'a>> for Facts<'a> {
+    fn from(d: Doc<'a>) -> Facts<'a> {
         let p = d.profile;
         let mut f = Facts {
             username: d.username.must(),
@@ -204,7 +211,7 @@ impl From<Doc> for Facts {
                 .into_iter()
                 .filter_map(|l| {
                     let target = l.url.text().or_else(|| l.username.text())?;
-                    Some((l.network.text().unwrap_or_else(|| "link".into()), target))
+                    Some((l.network.text().unwrap_or(Cow::Borrowed("link")), target))
                 })
                 .collect(),
             open_to_work: p.open_to_work.flag(),
@@ -222,7 +229,7 @@ impl From<Doc> for Facts {
                 continue;
             }
             let items = part.items.into_iter();
-            match name.as_str() {
+            match &*name {
                 n if n == sections::SKILLS.name => f.skills = items.filter_map(skill).collect(),
                 n if n == sections::EXPERIENCE.name => f.roles = items.map(role).collect(),
                 n if n == sections::EDUCATION.name => f.education = items.map(study).collect(),
@@ -238,7 +245,7 @@ impl From<Doc> for Facts {
     }
 }
 
-fn skill(c: Item) -> Option<Skill> {
+fn skill(c: Item<'_>) -> Option<Skill<'_>> {
     Some(Skill {
         years: c.years.int(),
         name: c.name.text()?,
@@ -248,7 +255,7 @@ fn skill(c: Item) -> Option<Skill> {
     })
 }
 
-fn role(c: Item) -> Role {
+fn role(c: Item<'_>) -> Role<'_> {
     Role {
         company: c.company.must(),
         title: c.title.must(),
@@ -260,7 +267,7 @@ fn role(c: Item) -> Role {
     }
 }
 
-fn study(c: Item) -> Study {
+fn study(c: Item<'_>) -> Study<'_> {
     Study {
         institution: c.institution.must(),
         area: c.area.text(),
@@ -272,7 +279,7 @@ fn study(c: Item) -> Study {
     }
 }
 
-fn project(c: Item) -> Project {
+fn project(c: Item<'_>) -> Project<'_> {
     Project {
         name: c.name.must(),
         description: c.description.text(),
@@ -285,7 +292,7 @@ fn project(c: Item) -> Project {
     }
 }
 
-fn cert(c: Item) -> Cert {
+fn cert(c: Item<'_>) -> Cert<'_> {
     Cert {
         name: c.name.must(),
         issuer: c.issuer.must(),
@@ -318,33 +325,29 @@ mod tests {
         })
         .to_string();
         let f = Facts::from_json(&body).unwrap();
-        assert_eq!(
-            (f.username.as_str(), f.full_name.as_str()),
-            ("ada", "Ada L")
-        );
+        assert_eq!((&*f.username, &*f.full_name), ("ada", "Ada L"));
         assert_eq!((f.headline, f.summary, f.location), (None, None, None));
         assert!(!f.open_to_work);
         assert_eq!(f.open_to_work_roles, ["SRE"]);
-        assert_eq!(f.links, [("link".to_string(), "ada".to_string())]);
+        assert_eq!(f.links, [("link".into(), "ada".into())]);
         let skills: Vec<_> = f
             .skills
             .iter()
-            .map(|s| {
-                (
-                    s.name.as_str(),
-                    s.years,
-                    s.level.clone(),
-                    s.keywords.clone(),
-                )
-            })
+            .map(|s| (&*s.name, s.years, s.level.clone(), s.keywords.clone()))
             .collect();
         assert_eq!(
             skills,
             [
-                ("Rust", Some(4), None, vec!["wasm".to_string()]),
+                ("Rust", Some(4), None, vec![Text::from("wasm")]),
                 ("Go", None, None, vec![])
             ]
         );
+        // a text with escapes is unescaped (owned), one without is borrowed
+        let escaped = r#"{"username":"a\u00e9\"b","full_name":"Plain","sections":[]}"#;
+        let f = Facts::from_json(escaped).unwrap();
+        assert_eq!(&*f.username, "aé\"b");
+        assert!(matches!(f.username, Cow::Owned(_)));
+        assert!(matches!(f.full_name, Cow::Borrowed("Plain")));
         // the same from a parsed value
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(

@@ -23,7 +23,7 @@ pub struct Candidate {
     pub user_id: String,
     pub username: String,
     pub public: Value,
-    pub facts: Facts,
+    pub facts: Facts<'static>,
 }
 
 const VISIBLE: &str = "FROM users u JOIN profiles p ON p.user_id = u.id
@@ -104,7 +104,7 @@ pub fn has(f: &Facts, key: &str) -> Has {
     for s in &f.skills {
         if key_of(&s.name) == key {
             return Has::Listed {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 years: s.years,
             };
         }
@@ -112,7 +112,7 @@ pub fn has(f: &Facts, key: &str) -> Has {
     for s in &f.skills {
         if s.keywords.iter().any(|k| key_of(k) == key) {
             return Has::Listed {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 years: s.years,
             };
         }
@@ -318,7 +318,7 @@ pub fn compare_candidates(ctx: &Ctx, args: &Args) -> ApiResult<ToolResult> {
         for s in &c.facts.skills {
             let k = key_of(&s.name);
             if !keys.iter().any(|(have, _)| *have == k) {
-                keys.push((k, s.name.clone()));
+                keys.push((k, s.name.to_string()));
             }
         }
     }

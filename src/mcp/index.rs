@@ -96,7 +96,7 @@ pub struct Entry {
     /// The words of the whole public résumé.
     text: Vec<u32>,
     /// The skills (names and keywords) for the job vocabulary.
-    skills: Vec<crate::ask::facts::Skill>,
+    skills: Vec<crate::ask::facts::Skill<'static>>,
 }
 
 impl Entry {
@@ -142,25 +142,23 @@ impl Entry {
                 "uri": format!("restume://profiles/{}", f.username),
             }),
             user_id,
-            username: f.username.clone(),
+            username: f.username.to_string(),
             json_etag,
-            full_name: f.full_name.clone(),
+            full_name: f.full_name.to_string(),
             open_to_work: f.open_to_work,
             location: f.location.as_deref().map(normalise),
             years: years(months),
             listed,
             places,
             text,
-            skills: f.skills,
+            skills: f.skills.iter().map(|s| s.owned()).collect(),
         }
     }
 }
 
 /// What the job vocabulary reads of an entry's skills.
-fn skill_names(e: &Entry) -> impl Iterator<Item = (&str, &[String])> {
-    e.skills
-        .iter()
-        .map(|s| (s.name.as_str(), s.keywords.as_slice()))
+fn skill_names(e: &Entry) -> impl Iterator<Item = (&str, &[crate::ask::facts::Text<'static>])> {
+    e.skills.iter().map(|s| (&*s.name, s.keywords.as_slice()))
 }
 
 /// The texts of a JSON value (not its keys): what the text filter matches.
@@ -272,7 +270,7 @@ impl Index {
         if let Some(&(_, i)) = t.id.and_then(|id| e.listed.iter().find(|(k, _)| *k == id)) {
             let s = &e.skills[i];
             return Some(Has::Listed {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 years: s.years,
             });
         }
@@ -389,8 +387,8 @@ impl Index {
             let mut skills = Facts::default();
             for e in &self.entries {
                 for s in &e.skills {
-                    let k: Vec<&str> = s.keywords.iter().map(String::as_str).collect();
-                    if seen.insert((s.name.as_str(), k)) {
+                    let k: Vec<&str> = s.keywords.iter().map(|k| &**k).collect();
+                    if seen.insert((&*s.name, k)) {
                         skills.skills.push(s.clone());
                     }
                 }

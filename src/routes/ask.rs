@@ -20,13 +20,16 @@ use crate::validate::{Fields, Patch};
 pub const MIN_QUESTION: usize = 3;
 pub const MAX_QUESTION: usize = 500;
 
-/// The public profile's owner and facts, or the 404 an unknown user gets:
-/// read from the stored public rendering, as fresh as a public read.
-fn facts(ctx: &Ctx) -> ApiResult<(String, Facts)> {
+/// The public profile's owner and its stored public rendering, or the 404
+/// an unknown user gets: as fresh as a public read.
+fn rendering(ctx: &Ctx) -> ApiResult<(String, String)> {
     let (user_id, body, _) = super::public::rendering(ctx, ctx.param(0), "json")?;
-    let facts = Facts::from_json(&body)
-        .map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))?;
-    Ok((user_id, facts))
+    Ok((user_id, body))
+}
+
+/// The facts of a rendering, borrowing its texts.
+fn facts(body: &str) -> ApiResult<Facts<'_>> {
+    Facts::from_json(body).map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))
 }
 
 /// Counts the ask and remembers it for insights; neither waits for the writer.
@@ -46,7 +49,8 @@ pub fn ask(ctx: &Ctx) -> ApiResult {
     let question = f.required_string("question", MIN_QUESTION, MAX_QUESTION);
     f.finish()?;
     let question = question.expect("checked by finish");
-    let (user_id, facts) = facts(ctx)?;
+    let (user_id, body) = rendering(ctx)?;
+    let facts = facts(&body)?;
     let a = ask::answer(&facts, &question, ask::today(), None);
     remember(ctx, &user_id, &question, &a);
     ok(a.json)
@@ -117,7 +121,8 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
     let visitor = visitor(&mut f);
     f.finish()?;
     let message = message.expect("checked by finish");
-    let (user_id, facts) = facts(ctx)?;
+    let (user_id, body) = rendering(ctx)?;
+    let facts = facts(&body)?;
     let today = ask::today();
     let t = now();
     let keep = {
