@@ -65,8 +65,8 @@ pub fn intent_of(e: &Entity) -> Intent {
 /// conversation.
 pub fn plan(facts: &Facts, question: &str, before: Option<&Context>) -> Plan {
     let toks = tokens(question);
-    let named = vocabulary::window_keys(&toks);
-    let vocab = Vocabulary::of_only(facts, |key| named.contains(key));
+    let asked_words = vocabulary::joined(&toks);
+    let vocab = Vocabulary::of_only(facts, |key| vocabulary::names(&asked_words, key));
     let mut used = vec![false; toks.len()];
     let mut toks = toks;
     let mut entities = vocabulary::find(&toks, &vocab, &mut used);

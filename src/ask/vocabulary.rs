@@ -535,25 +535,42 @@ fn ambiguous(tokens: &[Token], i: usize, n: usize) -> bool {
         }
 }
 
-/// Every key a run of up to `MAX_WORDS` words of the question stands for:
-/// the only terms `find` can look up.
-pub fn window_keys(tokens: &[Token]) -> FastSet<String> {
-    let mut keys = FastSet::default();
-    let mut buf = String::new();
-    for i in 0..tokens.len() {
-        buf.clear();
-        for t in tokens[i..].iter().take(MAX_WORDS) {
-            if !buf.is_empty() {
-                buf.push(' ');
-            }
-            buf.push_str(&t.norm);
-            let key = canon_ref(&buf);
-            if !keys.contains(key) {
-                keys.insert(key.to_string());
-            }
+/// The question's words (normal forms) joined by single spaces: what
+/// `names` looks terms up in.
+pub fn joined(tokens: &[Token]) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(&t.norm);
     }
-    keys
+    out
+}
+
+/// Does a run of up to `MAX_WORDS` words of `joined` (words joined by
+/// single spaces) stand for `key`, the way `canon` reads it? Only such terms
+/// can `find` look up.
+pub fn names(joined: &str, key: &str) -> bool {
+    key.split(' ').count() <= MAX_WORDS && has_spelling(joined, key)
+}
+
+/// Does one of the spellings `canon` reads as `key` stand in `joined` as
+/// whole words? One pass over the text per spelling, where looking up every
+/// run of words took a hash (and a copy) each.
+fn has_spelling(joined: &str, key: &str) -> bool {
+    let whole = |p: &str| {
+        !p.is_empty()
+            && joined.match_indices(p).any(|(at, _)| {
+                let end = at + p.len();
+                (at == 0 || joined.as_bytes()[at - 1] == b' ')
+                    && (end == joined.len() || joined.as_bytes()[end] == b' ')
+            })
+    };
+    match table().phrases.get(key) {
+        Some(spellings) => spellings.iter().any(|p| whole(p)),
+        None => canon_ref(key) == key && whole(key),
+    }
 }
 
 /// The terms of a question, longest first, each token in at most one; marks
@@ -614,24 +631,8 @@ pub fn mentions(text: &str, key: &str) -> bool {
     with_scratch(|sc| {
         let Scratch { joined, lower } = sc;
         joined_words(text, joined, lower);
-        // each spelling `canon` reads as the key, searched for whole words
-        // (words are joined by single spaces): one pass over the text per
-        // spelling, where looking up every run of words took a hash each
-        let whole = |p: &str| {
-            !p.is_empty()
-                && joined.match_indices(p).any(|(at, _)| {
-                    let end = at + p.len();
-                    (at == 0 || joined.as_bytes()[at - 1] == b' ')
-                        && (end == joined.len() || joined.as_bytes()[end] == b' ')
-                })
-        };
-        let t = table();
-        let found = match t.phrases.get(key) {
-            Some(spellings) => spellings.iter().any(|p| whole(p)),
-            None => canon_ref(key) == key && whole(key),
-        };
         // a key (normal form) longer than any run of words a term has
-        found || (key.split(' ').count() > MAX_WORDS && joined.contains(key))
+        has_spelling(joined, key) || (key.split(' ').count() > MAX_WORDS && joined.contains(key))
     })
 }
 
