@@ -52,6 +52,8 @@ pub struct Context {
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: &'static str,
+    /// The question's normal form, as insights group questions.
+    pub normalised: String,
     pub json: Value,
     /// What a follow-up question may refer back to.
     pub context: Context,
@@ -223,7 +225,9 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
         entities: entities.clone(),
     };
     let in_scope = !wanted.is_empty();
-    build(facts, parts, in_scope, context)
+    let mut a = build(facts, parts, in_scope, context);
+    a.normalised = p.normalised;
+    a
 }
 
 fn band_value(b: Band) -> (&'static str, f64) {
@@ -299,6 +303,7 @@ fn build(facts: &Facts, parts: Vec<Part>, in_scope: bool, context: Context) -> A
     });
     Answer {
         status,
+        normalised: String::new(),
         json,
         context,
     }
@@ -368,6 +373,21 @@ mod tests {
                 .unwrap()
                 .contains("work experience")
         );
+    }
+
+    #[test]
+    fn the_normal_form_is_the_question_s_own() {
+        let f = ada();
+        for q in [
+            "Does Ada know Rust?",
+            "Where is she based?",
+            "What's her  e-mail?!",
+        ] {
+            assert_eq!(
+                answer(&f, q, today(), None).normalised,
+                normalise::normalise(q)
+            );
+        }
     }
 
     #[test]

@@ -11,6 +11,8 @@ use super::vocabulary::{self, Entity, Kind, Vocabulary};
 
 pub struct Plan {
     pub toks: Vec<Token>,
+    /// The question's normal form (`normalise::normalise`), for insights.
+    pub normalised: String,
     /// The intents named by a cue, with where the cue is.
     pub asked: Vec<(Intent, usize)>,
     /// The intents to answer (named or inferred), in the order to answer them.
@@ -175,6 +177,7 @@ pub fn plan(facts: &Facts, question: &str, before: Option<&Context>) -> Plan {
 
     let mut p = Plan {
         toks,
+        normalised: asked_words,
         asked,
         wanted,
         entities,

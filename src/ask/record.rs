@@ -55,7 +55,15 @@ pub fn referrer_host(referer: Option<&str>) -> Option<String> {
 }
 
 impl Record {
-    pub fn ask(&self, user_id: &str, question: &str, status: &'static str, host: Option<String>) {
+    /// `normalised` is the question's normal form (`Answer::normalised`).
+    pub fn ask(
+        &self,
+        user_id: &str,
+        question: &str,
+        normalised: String,
+        status: &'static str,
+        host: Option<String>,
+    ) {
         let mut asks = self.asks.lock().unwrap_or_else(|e| e.into_inner());
         if asks.len() >= MAX_PENDING {
             self.dropped.fetch_add(1, Ordering::Relaxed);
@@ -64,7 +72,7 @@ impl Record {
                 user_id: user_id.to_string(),
                 day: date_of(now()),
                 question: question.to_string(),
-                normalised: super::normalise::normalise(question),
+                normalised,
                 status,
                 referrer_host: host.clone(),
             });
@@ -184,7 +192,7 @@ mod tests {
     fn the_buffer_is_bounded() {
         let r = Record::default();
         for _ in 0..MAX_PENDING + 5 {
-            r.ask("u", "q?", "answered", None);
+            r.ask("u", "q?", "q".into(), "answered", None);
         }
         assert_eq!(r.asks.lock().unwrap().len(), MAX_PENDING);
         assert_eq!(r.dropped.load(Ordering::Relaxed), 5);

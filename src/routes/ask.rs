@@ -33,11 +33,12 @@ fn facts(body: &str) -> ApiResult<Facts<'_>> {
 }
 
 /// Counts the ask and remembers it for insights; neither waits for the writer.
-fn remember(ctx: &Ctx, user_id: &str, question: &str, a: &Answer) {
+fn remember(ctx: &Ctx, user_id: &str, question: &str, a: &mut Answer) {
     ctx.app.counters.add(user_id, Counter::Ask);
     ctx.app.record.ask(
         user_id,
         question,
+        std::mem::take(&mut a.normalised),
         a.status,
         referrer_host(ctx.req.header("Referer")),
     );
@@ -51,8 +52,8 @@ pub fn ask(ctx: &Ctx) -> ApiResult {
     let question = question.expect("checked by finish");
     let (user_id, body) = rendering(ctx)?;
     let facts = facts(&body)?;
-    let a = ask::answer(&facts, &question, ask::today(), None);
-    remember(ctx, &user_id, &question, &a);
+    let mut a = ask::answer(&facts, &question, ask::today(), None);
+    remember(ctx, &user_id, &question, &mut a);
     ok(a.json)
 }
 
@@ -145,7 +146,7 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
         }
     }
     let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let a = ask::answer(&facts, &message, today, before.as_ref());
+    let mut a = ask::answer(&facts, &message, today, before.as_ref());
     if keep {
         let v = visitor.unwrap_or_default();
         db::write(&ctx.app.pool, |tx| {
@@ -190,6 +191,6 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
         a.context.clone()
     };
     ctx.app.conversations.put(&id, &user_id, context, t);
-    remember(ctx, &user_id, &message, &a);
+    remember(ctx, &user_id, &message, &mut a);
     ok(json!({"conversation_id": id, "reply": a.json}))
 }
