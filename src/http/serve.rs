@@ -21,7 +21,6 @@ use std::sync::{Arc, Mutex};
 use crate::app::App;
 use crate::error::ApiError;
 use crate::http::server;
-use crate::memory::heap::Heap;
 
 /// A handler's stack: as large as a thread's by default (2 MiB, only the
 /// pages used become resident), with an inaccessible guard page below it,
@@ -29,8 +28,6 @@ use crate::memory::heap::Heap;
 pub struct Stack {
     map: *mut libc::c_void,
     len: usize,
-    /// The small blocks freed by the handlers run here (`memory::heap`).
-    heap: Heap,
 }
 
 // SAFETY: the mapping is plain memory owned by this value alone.
@@ -56,11 +53,7 @@ impl Stack {
             if map == libc::MAP_FAILED {
                 return Err(std::io::Error::last_os_error());
             }
-            let stack = Stack {
-                map,
-                len,
-                heap: Heap::new(),
-            };
+            let stack = Stack { map, len };
             // the stack grows down (x86_64, aarch64): the guard goes first
             if libc::mprotect(map, page, libc::PROT_NONE) != 0 {
                 return Err(std::io::Error::last_os_error());
@@ -69,17 +62,15 @@ impl Stack {
         }
     }
 
-    /// Runs `f` on this stack, its small allocations served by the stack's
-    /// heap; a panic in `f` goes on in the caller.
+    /// Runs `f` on this stack; a panic in `f` goes on in the caller.
     fn run<R>(&mut self, f: impl FnOnce() -> R) -> R {
         let page = page_size();
-        let heap = &mut self.heap;
         // SAFETY: the region above the guard page is ours alone while `self`
         // is borrowed mutably, page-aligned, and `f` does not unwind across
         // the switch (caught on the new stack, resumed on the old one).
         let result = unsafe {
             psm::on_stack(self.map.cast::<u8>().add(page), self.len - page, || {
-                catch_unwind(AssertUnwindSafe(|| heap.enter(f)))
+                catch_unwind(AssertUnwindSafe(f))
             })
         };
         result.unwrap_or_else(|panic| resume_unwind(panic))

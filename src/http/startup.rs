@@ -29,7 +29,7 @@ const WAL_SOON: u64 = 8 << 20;
 const WAL_FORCE_FRAMES: i64 = 16 * 1024;
 
 pub fn serve(config: Config) -> Result<(), String> {
-    crate::memory::tune();
+    crate::malloc::tune();
     let db_path = config.db.clone();
     // Taken before the first connection and dropped after the last one
     // (declared first, so dropped last).
