@@ -387,3 +387,25 @@ impl TestApp {
         assert_eq!(r.status, 201, "{}", r.text());
     }
 }
+
+/// A suite that drives a real client (a browser, the MCP SDK) is a script of
+/// its own, run by `.ci/run`, not by `cargo test`: checks that the script is
+/// there and executable, and says that it was not run here, and whether
+/// this machine has what it needs (`needs`, a path).
+pub fn suite_not_run_here(script: &str, what: &str, needs: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+    let mode = std::fs::metadata(&path)
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+        .permissions()
+        .mode();
+    assert!(mode & 0o111 != 0, "{script} is not executable");
+    let here = if std::path::Path::new(needs).exists() {
+        format!("{needs} is here: `{script}` runs them")
+    } else {
+        format!("this machine has no {needs}; `{script}` installs it")
+    };
+    skipped(&format!(
+        "{what} not run by cargo test ({here}; .ci/run does)"
+    ));
+}

@@ -860,3 +860,12 @@ fn a_huge_body_and_a_spent_quota_are_problems_before_dispatch() {
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["result"], json!({}));
 }
+
+#[test]
+fn the_mcp_client_suites_are_a_script_of_their_own() {
+    suite_not_run_here(
+        "tests/mcp/run",
+        "the MCP client suites (the official Python SDK, the conformance suite)",
+        "/usr/bin/npm",
+    );
+}

@@ -534,3 +534,12 @@ fn resume_json_is_a_json_resume_download() {
     );
     assert_eq!(again.status, 304);
 }
+
+#[test]
+fn the_browser_suite_is_a_script_of_its_own() {
+    suite_not_run_here(
+        "tests/browser/run",
+        "the browser suites (the public page in every theme in Chromium, the dashboard)",
+        "/usr/bin/chromium",
+    );
+}
