@@ -602,11 +602,23 @@ def scenario(server, name, cmd, method=None, prefix=None):
     return res
 
 
-def cpu_seconds(pid):
-    """User + system CPU time of a process so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pids):
+    """User + system CPU time of the processes (all their threads)."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def med(runs, key):
+    """The median of a field over runs, those that have it."""
+    vals = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(vals) if vals else None
 
 
 def rounds(server, specs):
@@ -623,9 +635,9 @@ def rounds(server, specs):
     for k in range(ROUNDS):
         for key, name, method, prefix, cmd in specs:
             server.reset_log()
-            c0 = cpu_seconds(server.pid)
+            c0 = cpu_seconds([server.pid])
             res = run_wrk(cmd(sec), sec)
-            cpu = cpu_seconds(server.pid) - c0
+            cpu = cpu_seconds([server.pid]) - c0
             res["cpu_us"] = cpu * 1e6 / res["requests"] if res["requests"] else None
             res["statuses"] = non2xx_detail(server.statuses(), method, prefix)
             runs[key].append(res)
@@ -635,13 +647,9 @@ def rounds(server, specs):
     out = {}
     for key, *_ in specs:
         rs = runs[key]
-
-        def med(field, rs=rs):
-            vals = [r[field] for r in rs if r.get(field) is not None]
-            return statistics.median(vals) if vals else None
-
         out[key] = {
-            "rps": med("rps"), "p50": med("p50"), "p99": med("p99"), "cpu_us": med("cpu_us"),
+            "rps": med(rs, "rps"), "p50": med(rs, "p50"), "p99": med(rs, "p99"),
+            "cpu_us": med(rs, "cpu_us"),
             "requests": sum(r["requests"] for r in rs),
             "non2xx": sum(r["non2xx"] for r in rs),
             "socket": {f: sum(r["socket"][f] for r in rs) for f in rs[0]["socket"]},
@@ -663,7 +671,7 @@ def rounds(server, specs):
 
 
 def fmt_us(v):
-    return "—" if v is None else f"{v:,.0f} µs"
+    return "—" if v is None else f"{v:.0f} µs"
 
 
 def wait_idle(port, limit=120.0):

@@ -238,19 +238,6 @@ def rss_kb(pids, field="VmRSS"):
     return sum(B.read_status_kb(p, field) or 0 for p in pids)
 
 
-def cpu_seconds(pids):
-    """User + system CPU time of the processes (all their threads)."""
-    total = 0
-    for p in pids:
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, ValueError, IndexError):
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def children_cpu():
     import resource
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -261,7 +248,7 @@ def run(name, server, cmd, sample_rss=False):
     # CPU time per answer: on a shared machine it moves far less with the
     # noise than req/s does (the other work takes turns, not our cycles)
     pids = pids_of(server)
-    cpu0, wrk0 = cpu_seconds(pids), children_cpu()
+    cpu0, wrk0 = B.cpu_seconds(pids), children_cpu()
     peak = [0, 0, 0]  # VmRSS, and its RssAnon and RssFile parts, at the peak
     stop = threading.Event()
     th = None
@@ -285,14 +272,14 @@ def run(name, server, cmd, sample_rss=False):
             th.join()
     if res["requests"]:
         # nginx's workers: the same processes as at the start, still alive
-        res["cpu_us"] = (cpu_seconds(pids) - cpu0) / res["requests"] * 1e6
+        res["cpu_us"] = (B.cpu_seconds(pids) - cpu0) / res["requests"] * 1e6
         res["wrk_cpu_us"] = (children_cpu() - wrk0) / res["requests"] * 1e6
     if sample_rss:
         res["rss_max_kb"], res["rss_anon_kb"], res["rss_file_kb"] = peak
         res["vmhwm_kb"] = rss_kb(pids_of(server), "VmHWM")
     B.progress(f"  {name}: {B.fmt_rps(res['rps'])} req/s, p50 {B.fmt_ms(res['p50'])}, "
                f"p99 {B.fmt_ms(res['p99'])}, errors {B.fmt_errors(res)}, "
-               f"CPU {fmt_us(res.get('cpu_us'))}/req (wrk {fmt_us(res.get('wrk_cpu_us'))})"
+               f"CPU {B.fmt_us(res.get('cpu_us'))}/req (wrk {B.fmt_us(res.get('wrk_cpu_us'))})"
                + (f", RSS max {res['rss_max_kb'] / 1000:.1f} MB" if sample_rss else ""))
     return res
 
@@ -567,11 +554,6 @@ def nginx_version(binary):
 # the table
 
 
-def med(runs, key):
-    vals = [r[key] for r in runs if r.get(key) is not None]
-    return statistics.median(vals) if vals else None
-
-
 def report(R):
     m = R["meta"]
     MB = 1_000_000
@@ -582,13 +564,13 @@ def report(R):
     summary = {}
     for key in ("reads", "health", "patch", "post", "big"):
         per = R[key]
-        rest = med(per["RESTume"], "rps")
+        rest = B.med(per["RESTume"], "rps")
         first = True
         for n in NAMES:
             if n not in per:
                 continue
             runs = per[n]
-            rps = med(runs, "rps")
+            rps = B.med(runs, "rps")
             vals = [x["rps"] for x in runs if x.get("rps") is not None]
             spread = f"{B.fmt_rps(min(vals))}–{B.fmt_rps(max(vals))}" if vals else "—"
             errors = sum(x["errors"] for x in runs)
@@ -603,10 +585,10 @@ def report(R):
                        f"VmHWM {hwm * 1024 / MB:.1f})")
                 summary.setdefault("rss", {})[n] = peak * 1024 / MB
             rows.append([labels[key] if first else "", n, B.fmt_rps(rps), spread,
-                         B.fmt_ms(med(runs, "p50")), B.fmt_ms(med(runs, "p99")), str(errors),
+                         B.fmt_ms(B.med(runs, "p50")), B.fmt_ms(B.med(runs, "p99")), str(errors),
                          "" if ratio == "" else fmt_ratio(ratio),
-                         f"{fmt_us(med(runs, 'cpu_us'))} ({fmt_us(med(runs, 'wrk_cpu_us'))})", rss])
-            summary.setdefault(key, {})[n] = {"rps": rps, "p99": med(runs, "p99"),
+                         f"{B.fmt_us(B.med(runs, 'cpu_us'))} ({B.fmt_us(B.med(runs, 'wrk_cpu_us'))})", rss])
+            summary.setdefault(key, {})[n] = {"rps": rps, "p99": B.med(runs, "p99"),
                                               "errors": errors}
             first = False
     head = ["scenario", "server", "req/s (median)", f"spread ({m['rounds']} rounds)", "p50",
@@ -683,10 +665,6 @@ def report(R):
                 for i, x in enumerate(runs):
                     f.write(f"===== {k} {n} round {i + 1}\n{x['raw']}\n")
     B.progress(f"wrote {os.path.relpath(os.path.join(B.OUT, 'peers.md'), B.ROOT)}")
-
-
-def fmt_us(v):
-    return "—" if v is None else f"{v:.0f} µs"
 
 
 def fmt_ratio(v):

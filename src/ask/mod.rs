@@ -225,9 +225,7 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
         entities: entities.clone(),
     };
     let in_scope = !wanted.is_empty();
-    let mut a = build(facts, parts, in_scope, context);
-    a.normalised = p.normalised;
-    a
+    build(facts, parts, in_scope, context, p.normalised)
 }
 
 fn band_value(b: Band) -> (&'static str, f64) {
@@ -238,7 +236,13 @@ fn band_value(b: Band) -> (&'static str, f64) {
     }
 }
 
-fn build(facts: &Facts, parts: Vec<Part>, in_scope: bool, context: Context) -> Answer {
+fn build(
+    facts: &Facts,
+    parts: Vec<Part>,
+    in_scope: bool,
+    context: Context,
+    normalised: String,
+) -> Answer {
     let grounded: Vec<Band> = parts
         .iter()
         .filter_map(|p| match p.grounding {
@@ -303,7 +307,7 @@ fn build(facts: &Facts, parts: Vec<Part>, in_scope: bool, context: Context) -> A
     });
     Answer {
         status,
-        normalised: String::new(),
+        normalised,
         json,
         context,
     }

@@ -539,13 +539,19 @@ fn ambiguous(tokens: &[Token], i: usize, n: usize) -> bool {
 /// `names` looks terms up in.
 pub fn joined(tokens: &[Token]) -> String {
     let mut out = String::new();
-    for t in tokens {
-        if !out.is_empty() {
+    join_into(tokens, &mut out);
+    out
+}
+
+/// `joined`, into a buffer the caller reuses.
+fn join_into(tokens: &[Token], out: &mut String) {
+    out.clear();
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
             out.push(' ');
         }
         out.push_str(&t.norm);
     }
-    out
 }
 
 /// Does a run of up to `MAX_WORDS` words of `joined` (words joined by
@@ -584,13 +590,7 @@ pub fn find(tokens: &[Token], vocab: &Vocabulary, used: &mut [bool]) -> Vec<Enti
                 continue;
             }
             let run = &tokens[i..i + n];
-            joined.clear();
-            for (j, t) in run.iter().enumerate() {
-                if j > 0 {
-                    joined.push(' ');
-                }
-                joined.push_str(&t.norm);
-            }
+            join_into(run, &mut joined);
             let key = canon_ref(&joined);
             let entity = match vocab.get(key) {
                 Some(hits) => Entity {
