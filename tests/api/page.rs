@@ -234,6 +234,22 @@ fn private_unknown_and_disabled_profiles_answer_the_same_404_page() {
     assert_eq!(private.body, disabled.body, "byte-identical");
     assert_eq!(get(&app, "/u/ada/resume.json").status, 404);
     assert_eq!(get(&app, "/u/bob/resume.json").status, 404);
+    // names no account can have read as unknown, the same page
+    let long = format!("/u/{}", "a".repeat(3000));
+    for odd in [
+        long.as_str(),
+        "/u/%00",
+        "/u/..%2F..%2Fetc",
+        "/u/%E0%A4%95",
+        "/u/ada%3Cscript%3E",
+    ] {
+        let r = get(&app, odd);
+        assert_eq!(r.status, 404, "{odd}");
+        assert_eq!(r.body, unknown.body, "{odd}");
+    }
+    // a page is only read
+    let r = app.request("POST", "/u/nobody", &[], Some(b"x"));
+    assert_eq!(r.status, 405);
 }
 
 #[test]
