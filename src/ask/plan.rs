@@ -68,7 +68,8 @@ pub fn intent_of(e: &Entity) -> Intent {
 pub fn plan(facts: &Facts, question: &str, before: Option<&Context>) -> Plan {
     let toks = tokens(question);
     let asked_words = vocabulary::joined(&toks);
-    let vocab = Vocabulary::of_only(facts, |key| vocabulary::names(&asked_words, key));
+    let asked = vocabulary::Asked::of(&toks);
+    let vocab = Vocabulary::of_asked(facts, &asked);
     let mut used = vec![false; toks.len()];
     let mut toks = toks;
     let mut entities = vocabulary::find(&toks, &vocab, &mut used);

@@ -390,16 +390,20 @@ fn canon_ref(norm: &str) -> &str {
 
 impl Vocabulary {
     pub fn of(f: &Facts) -> Vocabulary {
-        Vocabulary::of_only(f, |_| true)
+        Vocabulary::build(f, None)
     }
 
-    /// The profile's terms whose key `keep` wants: a question needs only
-    /// the terms it could name, and the others are never copied (building
-    /// every term was an eighth of an ask's CPU).
-    pub fn of_only(f: &Facts, keep: impl Fn(&str) -> bool) -> Vocabulary {
+    /// The profile's terms a question can name: it needs no others, and
+    /// they are never copied (building every term was an eighth of an
+    /// ask's CPU).
+    pub fn of_asked(f: &Facts, asked: &Asked) -> Vocabulary {
+        Vocabulary::build(f, Some(asked))
+    }
+
+    fn build(f: &Facts, asked: Option<&Asked>) -> Vocabulary {
         let mut b = Builder {
             terms: BTreeMap::new(),
-            keep,
+            asked,
             joined: String::new(),
             lower: String::new(),
         };
@@ -439,23 +443,27 @@ impl Vocabulary {
     }
 }
 
-/// `Vocabulary::of_only` at work: the terms so far, which keys to keep, and
-/// the buffers each term's words are joined in.
-struct Builder<K> {
+/// `Vocabulary::build` at work: the terms so far, the question's keys
+/// (none: every term), and the buffers each term's words are joined in.
+struct Builder<'q> {
     terms: BTreeMap<String, Vec<(Kind, String)>>,
-    keep: K,
+    asked: Option<&'q Asked>,
     joined: String,
     lower: String,
 }
 
-impl<K: Fn(&str) -> bool> Builder<K> {
+impl Builder<'_> {
     /// `text` (as the profile spells it) as a term of this kind.
     fn add(&mut self, kind: Kind, text: &str) {
+        if self.asked.is_some_and(|a| !a.may_name(text)) {
+            return;
+        }
         let n = joined_words(text, &mut self.joined, &mut self.lower);
         if n > 0 && n <= MAX_WORDS {
+            let asked = self.asked;
             put(
                 &mut self.terms,
-                &self.keep,
+                |key| asked.is_none_or(|a| a.names(key)),
                 canon_ref(&self.joined),
                 kind,
                 text,
@@ -465,14 +473,23 @@ impl<K: Fn(&str) -> bool> Builder<K> {
 
     /// A company's name without its legal suffix, when it has one.
     fn add_without_legal_suffix(&mut self, company: &str) {
+        // plain words whose last is no legal suffix: nothing to add
+        if let Some((_, last)) = company.rsplit_once(' ')
+            && !last.is_empty()
+            && last.bytes().all(|c| c.is_ascii_alphanumeric())
+            && !LEGAL.iter().any(|l| l.eq_ignore_ascii_case(last))
+        {
+            return;
+        }
         let n = joined_words(company, &mut self.joined, &mut self.lower);
         if let Some((short, last)) = self.joined.rsplit_once(' ')
             && n > 1
             && LEGAL.contains(&last)
         {
+            let asked = self.asked;
             put(
                 &mut self.terms,
-                &self.keep,
+                |key| asked.is_none_or(|a| a.names(key)),
                 canon_ref(short),
                 Kind::Company,
                 company,
@@ -554,11 +571,70 @@ fn join_into(tokens: &[Token], out: &mut String) {
     }
 }
 
-/// Does a run of up to `MAX_WORDS` words of `joined` (words joined by
-/// single spaces) stand for `key`, the way `canon` reads it? Only such terms
-/// can `find` look up.
-pub fn names(joined: &str, key: &str) -> bool {
-    key.split(' ').count() <= MAX_WORDS && has_spelling(joined, key)
+/// The keys a question can name: the hashes of the canonical keys of each
+/// run of up to `MAX_WORDS` of its words, the only keys `find` looks up. A
+/// profile's terms are built only when `names` says so (searching the
+/// question for each term's every spelling was half of a question's plan).
+/// Two keys that hash alike build a term no run names, which `find` then
+/// never finds: harmless.
+pub struct Asked {
+    keys: Vec<u64>,
+    /// The hashes of every spelling `canon` reads as one of `keys`: a
+    /// term of plain words is left out by the hash of its lower case alone,
+    /// before its words are cut (cutting every term's words was most of what
+    /// was left of the plan).
+    spellings: Vec<u64>,
+}
+
+impl Asked {
+    pub fn of(tokens: &[Token]) -> Asked {
+        let mut keys = Vec::with_capacity(tokens.len() * MAX_WORDS);
+        let mut spellings = Vec::with_capacity(tokens.len() * MAX_WORDS);
+        let mut joined = String::with_capacity(tokens.iter().map(|t| t.norm.len() + 1).sum());
+        for n in 1..=MAX_WORDS.min(tokens.len()) {
+            for run in tokens.windows(n) {
+                join_into(run, &mut joined);
+                let key = canon_ref(&joined);
+                keys.push(key_hash(key));
+                spellings.push(key_hash(key));
+                if let Some(list) = table().phrases.get(key) {
+                    spellings.extend(list.iter().map(|p| key_hash(p)));
+                }
+            }
+        }
+        Asked { keys, spellings }
+    }
+
+    pub fn names(&self, key: &str) -> bool {
+        self.keys.contains(&key_hash(key))
+    }
+
+    /// Can `text`, as the profile spells it, be a term the question names?
+    /// Answers for certain (false) only for plain words (ASCII letters and
+    /// digits, one space apart), whose normal form is their lower case.
+    fn may_name(&self, text: &str) -> bool {
+        let mut buf = [0u8; 64];
+        let b = text.as_bytes();
+        let plain = !b.is_empty()
+            && b.len() <= buf.len()
+            && b[0] != b' '
+            && b[b.len() - 1] != b' '
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b' ')
+            && !text.contains("  ");
+        if !plain {
+            return true;
+        }
+        let lower = &mut buf[..b.len()];
+        lower.copy_from_slice(b);
+        lower.make_ascii_lowercase();
+        let lower = std::str::from_utf8(lower).expect("ASCII");
+        self.spellings.contains(&key_hash(lower))
+    }
+}
+
+fn key_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<super::hash::Fx>::default().hash_one(key)
 }
 
 /// Does one of the spellings `canon` reads as `key` stand in `joined` as
