@@ -27,10 +27,12 @@ pub enum Grounding {
     Unsupported,
 }
 
+/// A row an answer used. Its fields are in the order the API has always
+/// written them (alphabetical, as a JSON object of them was).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
-    pub label: String,
     pub facet: &'static str,
+    pub label: String,
     pub snippet: String,
 }
 

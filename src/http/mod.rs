@@ -65,11 +65,13 @@ pub fn json_body(req: &Request) -> ApiResult<Value> {
     })
 }
 
-pub fn json(status: u16, value: &Value) -> Response {
-    Response::from_data("application/json", value.to_string()).with_status_code(status)
+pub fn json(status: u16, value: &(impl serde::Serialize + ?Sized)) -> Response {
+    // only a map with keys that are not strings fails, and none is made here
+    let body = serde_json::to_vec(value).expect("a JSON body serialises");
+    Response::from_data("application/json", body).with_status_code(status)
 }
 
-pub fn ok(value: &Value) -> Response {
+pub fn ok(value: &(impl serde::Serialize + ?Sized)) -> Response {
     json(200, value)
 }
 

@@ -4,9 +4,9 @@
 //! remembered for insights in memory, written by the flusher.
 
 use rusqlite::{OptionalExtension, params};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{Ctx, ok};
+use super::Ctx;
 use crate::ask::record::referrer_host;
 use crate::ask::{self, Answer, Context, Facts};
 use crate::domain::Email;
@@ -54,7 +54,14 @@ pub fn ask(ctx: &Ctx) -> ApiResult {
     let facts = facts(&body)?;
     let mut a = ask::answer(&facts, &question, ask::today(), None);
     remember(ctx, &user_id, &question, &mut a);
-    ok(a.json)
+    Ok(crate::http::ok(&a.body))
+}
+
+/// A chat's answer (fields in the order the API has always written them).
+#[derive(serde::Serialize)]
+struct Reply<'a> {
+    conversation_id: &'a str,
+    reply: &'a ask::Body,
 }
 
 #[derive(Default)]
@@ -148,6 +155,7 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
     let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let mut a = ask::answer(&facts, &message, today, before.as_ref());
     if keep {
+        let answer = serde_json::to_string(&a.body).expect("an answer serialises");
         let v = visitor.unwrap_or_default();
         db::write(&ctx.app.pool, |tx| {
             let owner: Option<String> = tx
@@ -180,7 +188,7 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
                 "INSERT INTO transcript_messages (transcript_id, message, answer, answer_status, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![id, message, a.json.to_string(), a.status, t])?;
+            .execute(params![id, message, answer, a.status, t])?;
             Ok(())
         })?;
     }
@@ -192,5 +200,8 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
     };
     ctx.app.conversations.put(&id, &user_id, context, t);
     remember(ctx, &user_id, &message, &mut a);
-    ok(json!({"conversation_id": id, "reply": a.json}))
+    Ok(crate::http::ok(&Reply {
+        conversation_id: &id,
+        reply: &a.body,
+    }))
 }
