@@ -249,6 +249,16 @@ CREATE TABLE IF NOT EXISTS public_pages (
     html       TEXT NOT NULL
 ) STRICT;
 
+-- The ask engine's form of the public JSON (src/ask/form.rs): its facts in
+-- a compact binary layout, made with the JSON (`json_etag`), so a question is
+-- answered without parsing the JSON. An ask reads it only while it was made
+-- from the current JSON; without one, it reads the JSON.
+CREATE TABLE IF NOT EXISTS public_asks (
+    user_id   TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    json_etag TEXT NOT NULL,
+    form      BLOB NOT NULL
+) STRICT;
+
 -- How many times who is public, or a public rendering, changed: counted by
 -- the triggers below, so the MCP candidate index (src/mcp/index.rs) knows in
 -- one lookup whether it is still current, whoever wrote.
@@ -273,6 +283,11 @@ CREATE TRIGGER IF NOT EXISTS public_pages_follow_change AFTER UPDATE OF json_eta
 BEGIN DELETE FROM public_pages WHERE user_id = NEW.user_id AND json_etag IS NOT NEW.json_etag; END;
 CREATE TRIGGER IF NOT EXISTS public_pages_follow_delete AFTER DELETE ON public_renders
 BEGIN DELETE FROM public_pages WHERE user_id = OLD.user_id; END;
+-- A form follows its JSON as a kept page does.
+CREATE TRIGGER IF NOT EXISTS public_asks_follow_change AFTER UPDATE OF json_etag ON public_renders
+BEGIN DELETE FROM public_asks WHERE user_id = NEW.user_id AND json_etag IS NOT NEW.json_etag; END;
+CREATE TRIGGER IF NOT EXISTS public_asks_follow_delete AFTER DELETE ON public_renders
+BEGIN DELETE FROM public_asks WHERE user_id = OLD.user_id; END;
 CREATE TRIGGER IF NOT EXISTS users_visibility_changed
 AFTER UPDATE OF is_disabled, username, username_key ON users
 BEGIN UPDATE public_version SET n = n + 1 WHERE id = 1; END;

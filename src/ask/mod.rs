@@ -10,6 +10,7 @@
 pub mod answers;
 pub mod dates;
 pub mod facts;
+pub mod form;
 mod hash;
 pub mod intents;
 pub mod memory;

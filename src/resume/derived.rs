@@ -66,7 +66,11 @@ pub fn mark_stale(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Resul
 pub fn refresh(conn: &rusqlite::Connection, user_id: &str) -> rusqlite::Result<Resume> {
     let resume = Resume::load(conn, user_id)?;
     search::refresh(conn, &resume)?;
-    match render::store(conn, &resume, resume.disabled)? {
+    let rendered = render::store(conn, &resume, resume.disabled)?;
+    if let Some((public, tag, _)) = &rendered {
+        crate::ask::form::keep(conn, user_id, tag, public)?;
+    }
+    match rendered {
         // a page too long to keep is rendered on each view instead
         // (`stored::MAX_KEPT`); rendering it here would only hold the writer
         Some((public, tag, len)) if len <= stored::MAX_KEPT / 2 => {

@@ -20,16 +20,22 @@ use crate::validate::{Fields, Patch};
 pub const MIN_QUESTION: usize = 3;
 pub const MAX_QUESTION: usize = 500;
 
-/// The public profile's owner and its stored public rendering, or the 404
-/// an unknown user gets: as fresh as a public read.
-fn rendering(ctx: &Ctx) -> ApiResult<(String, String)> {
+/// Runs `then` on the owner and the facts of the public profile named in the
+/// path, or answers the 404 an unknown user gets, as fresh as a public read.
+/// The facts come from the rendering's kept ask form (`ask::form`), else
+/// from the rendering itself: a form missing, of another layout or damaged
+/// is no worse than slower.
+fn with_facts<R>(ctx: &Ctx, then: impl FnOnce(String, &Facts) -> ApiResult<R>) -> ApiResult<R> {
+    let kept = ask::form::kept(&*ctx.app.pool.get()?, ctx.param(0))?;
+    if let Some((user_id, form)) = kept
+        && let Some(facts) = ask::form::decode(&form)
+    {
+        return then(user_id, &facts);
+    }
     let (user_id, body, _) = super::public::rendering(ctx, ctx.param(0), "json")?;
-    Ok((user_id, body))
-}
-
-/// The facts of a rendering, borrowing its texts.
-fn facts(body: &str) -> ApiResult<Facts<'_>> {
-    Facts::from_json(body).map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))
+    let facts = Facts::from_json(&body)
+        .map_err(|e| crate::error::ApiError::internal(format!("rendering: {e}")))?;
+    then(user_id, &facts)
 }
 
 /// Counts the ask and remembers it for insights; neither waits for the writer.
@@ -50,11 +56,11 @@ pub fn ask(ctx: &Ctx) -> ApiResult {
     let question = f.required_string("question", MIN_QUESTION, MAX_QUESTION);
     f.finish()?;
     let question = question.expect("checked by finish");
-    let (user_id, body) = rendering(ctx)?;
-    let facts = facts(&body)?;
-    let mut a = ask::answer(&facts, &question, ask::today(), None);
-    remember(ctx, &user_id, &question, &mut a);
-    Ok(crate::http::ok(&a.body))
+    with_facts(ctx, |user_id, facts| {
+        let mut a = ask::answer(facts, &question, ask::today(), None);
+        remember(ctx, &user_id, &question, &mut a);
+        Ok(crate::http::ok(&a.body))
+    })
 }
 
 /// A chat's answer (fields in the order the API has always written them).
@@ -129,31 +135,44 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
     let visitor = visitor(&mut f);
     f.finish()?;
     let message = message.expect("checked by finish");
-    let (user_id, body) = rendering(ctx)?;
-    let facts = facts(&body)?;
+    with_facts(ctx, |user_id, facts| {
+        converse(ctx, &user_id, facts, &message, asked_id, visitor)
+    })
+}
+
+/// A chat message answered about `facts`, in the conversation `asked_id`
+/// names when it is this profile's, else in a new one.
+fn converse(
+    ctx: &Ctx,
+    user_id: &str,
+    facts: &Facts,
+    message: &str,
+    asked_id: Option<String>,
+    visitor: Option<Visitor>,
+) -> ApiResult {
     let today = ask::today();
     let t = now();
     let keep = {
         let conn = ctx.app.pool.get()?;
-        plan_of(&conn, &user_id)?.0.has("transcripts")
+        plan_of(&conn, user_id)?.0.has("transcripts")
     };
     // the conversation goes on when its id is this profile's; otherwise a new one
     let mut before: Option<Context> = None;
     let mut id = None;
     if let Some(asked) = asked_id {
-        if let Some(c) = ctx.app.conversations.get(&asked, &user_id, t) {
+        if let Some(c) = ctx.app.conversations.get(&asked, user_id, t) {
             before = Some(c);
             id = Some(asked);
         } else if keep {
             let conn = ctx.app.pool.get()?;
-            if let Some(last) = kept(&conn, &asked, &user_id)? {
-                before = Some(ask::answer(&facts, &last, today, None).context);
+            if let Some(last) = kept(&conn, &asked, user_id)? {
+                before = Some(ask::answer(facts, &last, today, None).context);
                 id = Some(asked);
             }
         }
     }
     let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let mut a = ask::answer(&facts, &message, today, before.as_ref());
+    let mut a = ask::answer(facts, message, today, before.as_ref());
     if keep {
         let answer = serde_json::to_string(&a.body).expect("an answer serialises");
         let v = visitor.unwrap_or_default();
@@ -198,8 +217,8 @@ pub fn chat(ctx: &Ctx) -> ApiResult {
     } else {
         a.context.clone()
     };
-    ctx.app.conversations.put(&id, &user_id, context, t);
-    remember(ctx, &user_id, &message, &mut a);
+    ctx.app.conversations.put(&id, user_id, context, t);
+    remember(ctx, user_id, message, &mut a);
     Ok(crate::http::ok(&Reply {
         conversation_id: &id,
         reply: &a.body,

@@ -139,12 +139,11 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
         return Err(format!("{}: cannot switch to WAL mode", path.display()));
     }
     configure(&first).map_err(|e| e.to_string())?;
-    let pages_followed = pages_follow_renderings(&first).map_err(|e| e.to_string())?;
+    let before = Before::read(&first).map_err(|e| e.to_string())?;
     first
         .execute_batch(SCHEMA)
         .map_err(|e| format!("cannot apply schema.sql: {e}"))?;
-    migrate(&first, pages_followed)
-        .map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+    migrate(&first, before).map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
     // The writer's cache may grow to 1 MiB: it stays valid from one write
     // to the next. (8 MiB gave about 10% more writes a second, and held up
     // to 7 MB more at 500 connections of reads, where the view counts are
@@ -175,11 +174,11 @@ pub fn open(path: &Path, size: u32) -> Result<Pool, String> {
 
 /// What `CREATE ... IF NOT EXISTS` cannot change in a database made by an
 /// older version, done once, all or nothing.
-fn migrate(conn: &Connection, pages_followed: bool) -> rusqlite::Result<()> {
+fn migrate(conn: &Connection, before: Before) -> rusqlite::Result<()> {
     skills_v2(conn)?;
     search_docs_v3(conn)?;
     renderings_v4(conn)?;
-    if !pages_followed {
+    if !before.pages_followed {
         // kept before the triggers that keep pages to their JSON: the ones
         // made from an older JSON go (a view renders them again)
         conn.execute_batch(
@@ -187,18 +186,40 @@ fn migrate(conn: &Connection, pages_followed: bool) -> rusqlite::Result<()> {
                WHERE r.user_id = public_pages.user_id AND r.json_etag = public_pages.json_etag)",
         )?;
     }
+    if !before.ask_forms {
+        // renderings made before ask forms were: the refresher renders them
+        // again within seconds, and makes their forms (asks read the JSON
+        // until then)
+        conn.execute_batch(
+            "INSERT OR IGNORE INTO stale_resumes (user_id) SELECT user_id FROM public_renders",
+        )?;
+    }
     Ok(())
 }
 
-/// Whether the database already keeps its pages to their public JSON (the
-/// `public_pages_follow_*` triggers of schema.sql), read before it is applied.
-fn pages_follow_renderings(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema
-           WHERE type = 'trigger' AND name = 'public_pages_follow_change')",
-        [],
-        |r| r.get(0),
-    )
+/// What the database held before schema.sql was applied to it.
+struct Before {
+    /// It kept its pages to their public JSON (the `public_pages_follow_*`
+    /// triggers).
+    pages_followed: bool,
+    /// It kept ask forms (`public_asks`).
+    ask_forms: bool,
+}
+
+impl Before {
+    fn read(conn: &Connection) -> rusqlite::Result<Before> {
+        let has = |kind: &str, name: &str| -> rusqlite::Result<bool> {
+            conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = ?1 AND name = ?2)",
+                [kind, name],
+                |r| r.get(0),
+            )
+        };
+        Ok(Before {
+            pages_followed: has("trigger", "public_pages_follow_change")?,
+            ask_forms: has("table", "public_asks")?,
+        })
+    }
 }
 
 /// v3 → v4: the stored renderings keep their small columns before their

@@ -62,7 +62,7 @@ fn fixture() -> Value {
 }
 
 /// The rich profile of the evaluation set, as `ada`; returns the app and JWT.
-fn rich() -> (TestApp, String) {
+pub fn rich() -> (TestApp, String) {
     let fx = fixture();
     let app = ask_app(fx["today"].as_str().unwrap());
     let jwt = person(&app, "ada", "Ada Lovelace");

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod app;
 mod ask;
+mod ask_form;
 mod ask_fresh;
 mod auth;
 mod backup;
