@@ -72,7 +72,7 @@ pub struct Ask<'a> {
     pub f: &'a Facts<'a>,
     pub today: i64,
     /// Normal forms of the question's words.
-    pub words: Vec<String>,
+    pub words: Vec<&'a str>,
 }
 
 impl Ask<'_> {
@@ -80,7 +80,7 @@ impl Ask<'_> {
         self.f.name()
     }
     fn has_word(&self, w: &[&str]) -> bool {
-        self.words.iter().any(|x| w.contains(&x.as_str()))
+        self.words.iter().any(|x| w.contains(x))
     }
 }
 
@@ -923,7 +923,7 @@ pub fn contact(a: &Ask) -> Part {
     let (f, n) = (a.f, a.name());
     let mut asked = Vec::new();
     for w in &a.words {
-        let c = match w.as_str() {
+        let c = match *w {
             "email" | "mail" => Channel::Email,
             "phone" | "telephone" | "call" | "number" => Channel::Phone,
             "website" | "site" | "homepage" | "blog" => Channel::Website,

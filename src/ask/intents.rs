@@ -880,7 +880,7 @@ pub fn leftover(tokens: &[Token], used: &[bool], name_words: &[String]) -> Optio
                 && !name_words.contains(&t.norm)
                 && !t.norm.chars().all(|c| c.is_ascii_digit())
         })
-        .map(|(t, _)| t.orig.as_str())
+        .map(|(t, _)| t.orig)
         .collect();
     (!rest.is_empty() && rest.len() <= 4).then(|| rest.join(" "))
 }

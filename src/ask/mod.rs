@@ -87,7 +87,7 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
     let a = Ask {
         f: facts,
         today,
-        words: toks.iter().map(|t| t.norm.clone()).collect(),
+        words: toks.iter().map(|t| t.norm.as_str()).collect(),
     };
     let mut parts: Vec<Part> = Vec::new();
     let mut topic_part = p.topic.map(|t| {
@@ -166,7 +166,7 @@ pub fn answer(facts: &Facts, question: &str, today: i64, before: Option<&Context
                 if companies.is_empty() && titles.is_empty() {
                     let only_past = a.words.iter().any(|w| {
                         matches!(
-                            w.as_str(),
+                            *w,
                             "previous"
                                 | "previously"
                                 | "past"

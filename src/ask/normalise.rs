@@ -2,11 +2,12 @@
 //! Latin accents folded, punctuation dropped except inside technology names
 //! (`c++`, `c#`, `node.js`, `.net`), possessive `'s` removed.
 
-/// One word of a text: its normal form and the spelling it was written in.
+/// One word of a text: its normal form and the spelling it was written in
+/// (a slice of the text).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+pub struct Token<'a> {
     pub norm: String,
-    pub orig: String,
+    pub orig: &'a str,
 }
 
 fn fold(c: char) -> char {
@@ -43,11 +44,11 @@ fn lower_into(text: &str, out: &mut String) {
     }
 }
 
-pub fn tokens(text: &str) -> Vec<Token> {
+pub fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
+    let mut lower = String::new();
     for chunk in text.split(splits) {
         let orig = chunk.trim_matches(|c| c == '\'' || c == '’');
-        let mut lower = String::new();
         lower_into(orig, &mut lower);
         // "c++" and "c#" keep their signs; a lone sign is no word
         let Some(norm) = word_of(&lower) else {
@@ -60,7 +61,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             .trim_end_matches('.');
         out.push(Token {
             norm: norm.to_string(),
-            orig: orig.to_string(),
+            orig,
         });
     }
     out

@@ -9,8 +9,8 @@ use super::intents::{self, Intent};
 use super::normalise::{self, Token, tokens};
 use super::vocabulary::{self, Entity, Kind, Vocabulary};
 
-pub struct Plan {
-    pub toks: Vec<Token>,
+pub struct Plan<'q> {
+    pub toks: Vec<Token<'q>>,
     /// The question's normal form (`normalise::normalise`), for insights.
     pub normalised: String,
     /// The intents named by a cue, with where the cue is.
@@ -24,7 +24,7 @@ pub struct Plan {
     pub topic_at: usize,
 }
 
-impl Plan {
+impl Plan<'_> {
     /// Where an intent was asked; inferred intents come last.
     pub fn at(&self, i: &Intent) -> usize {
         self.asked
@@ -65,7 +65,7 @@ pub fn intent_of(e: &Entity) -> Intent {
 
 /// Reads `question` about `facts`; `before` is the previous question of a
 /// conversation.
-pub fn plan(facts: &Facts, question: &str, before: Option<&Context>) -> Plan {
+pub fn plan<'q>(facts: &Facts, question: &'q str, before: Option<&Context>) -> Plan<'q> {
     let toks = tokens(question);
     let asked_words = vocabulary::joined(&toks);
     let asked = vocabulary::Asked::of(&toks);

@@ -676,7 +676,7 @@ pub fn find(tokens: &[Token], vocab: &Vocabulary, used: &mut [bool]) -> Vec<Enti
                     at: i,
                 },
                 None if is_known_term(key) => {
-                    let asked: Vec<&str> = run.iter().map(|t| t.orig.as_str()).collect();
+                    let asked: Vec<&str> = run.iter().map(|t| t.orig).collect();
                     Entity {
                         display: display(key, &asked.join(" ")),
                         key: key.to_string(),
