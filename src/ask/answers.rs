@@ -2,6 +2,8 @@
 //! as a source. A part is grounded (with how it was found), absent (a known
 //! intent whose fact the profile lacks) or unsupported.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 
 use super::dates::{self, Span, duration, human, period};
@@ -110,13 +112,13 @@ fn cut(s: &str, n: usize) -> String {
 
 // ---- sources ----------------------------------------------------------
 
-fn with_period(text: String, start: Option<&str>, end: Option<&str>) -> String {
-    let p = period(start, end);
-    if p.is_empty() {
-        text
-    } else {
-        format!("{text}, {p}")
+/// `text`, then ", " and the period when there are dates.
+fn with_period(mut text: String, start: Option<&str>, end: Option<&str>) -> String {
+    if start.is_some() || end.is_some() {
+        text.push_str(", ");
+        dates::push_period(&mut text, start, end);
     }
+    text
 }
 
 fn role_source(r: &Role) -> Source {
@@ -126,7 +128,8 @@ fn role_source(r: &Role) -> Source {
         r.end.as_deref(),
     );
     if let Some(l) = &r.location {
-        snippet.push_str(&format!(", {l}"));
+        snippet.push_str(", ");
+        snippet.push_str(l);
     }
     Source {
         label: format!("Work Experience: {} at {}", r.title, r.company),
@@ -137,16 +140,17 @@ fn role_source(r: &Role) -> Source {
 
 fn skill_source(s: &Skill) -> Source {
     let mut snippet = s.name.to_string();
-    let mut bits = Vec::new();
-    bits.extend(s.level.as_deref().map(str::to_string));
+    if let Some(l) = &s.level {
+        snippet.push_str(" — ");
+        snippet.push_str(l);
+    }
     if let Some(y) = s.years {
-        bits.push(format!("{y} year{}", if y == 1 { "" } else { "s" }));
+        snippet.push_str(if s.level.is_some() { ", " } else { " — " });
+        let _ = write!(snippet, "{y} year{}", if y == 1 { "" } else { "s" });
     }
-    if !bits.is_empty() {
-        snippet.push_str(&format!(" — {}", bits.join(", ")));
-    }
-    if !s.keywords.is_empty() {
-        snippet.push_str(&format!("; keywords: {}", s.keywords.join(", ")));
+    for (i, k) in s.keywords.iter().enumerate() {
+        snippet.push_str(if i == 0 { "; keywords: " } else { ", " });
+        snippet.push_str(k);
     }
     Source {
         label: format!("Skills: {}", s.name),
@@ -601,13 +605,14 @@ pub fn current(a: &Ask) -> Part {
 }
 
 fn role_line(r: &Role, today: i64) -> String {
-    let p = period(r.start.as_deref(), r.end.as_deref());
     let mut s = format!("{} ({}", r.company, r.title);
-    if !p.is_empty() {
-        s.push_str(&format!(", {p}"));
+    if r.start.is_some() || r.end.is_some() {
+        s.push_str(", ");
+        dates::push_period(&mut s, r.start.as_deref(), r.end.as_deref());
     }
     if let Some(span) = role_span(r, today) {
-        s.push_str(&format!(", {}", duration(span.end - span.start + 1)));
+        s.push_str(", ");
+        dates::push_duration(&mut s, span.end - span.start + 1);
     }
     s.push(')');
     s

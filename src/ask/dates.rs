@@ -1,6 +1,8 @@
 //! Periods of roles and projects as days, merged where they overlap; an open
 //! period runs to today. Durations and dates read as people write them.
 
+use std::fmt::Write;
+
 use crate::time::{PartialDate, parse_partial_date};
 
 /// Days since 1970-01-01, both ends counted.
@@ -51,21 +53,31 @@ pub fn months(days: i64) -> i64 {
 
 /// "3 years and 2 months", "1 year", "5 months", "less than a month".
 pub fn duration(days: i64) -> String {
+    let mut out = String::new();
+    push_duration(&mut out, days);
+    out
+}
+
+/// `duration`, written at the end of `out`. The answers are made of such
+/// pieces; writing each in place, not as a string of its own, was a third
+/// of an answer's allocations.
+pub fn push_duration(out: &mut String, days: i64) {
     let m = months(days);
-    let (y, m) = (m / 12, m % 12);
-    let plural = |n: i64, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
+    match (m / 12, m % 12) {
+        (0, 0) => out.push_str("less than a month"),
+        (0, m) => push_count(out, m, "month"),
+        (y, 0) => push_count(out, y, "year"),
+        (y, m) => {
+            push_count(out, y, "year");
+            out.push_str(" and ");
+            push_count(out, m, "month");
         }
-    };
-    match (y, m) {
-        (0, 0) => "less than a month".into(),
-        (0, m) => plural(m, "month"),
-        (y, 0) => plural(y, "year"),
-        (y, m) => format!("{} and {}", plural(y, "year"), plural(m, "month")),
     }
+}
+
+/// "1 year", "3 years".
+fn push_count(out: &mut String, n: i64, word: &str) {
+    let _ = write!(out, "{n} {word}{}", if n == 1 { "" } else { "s" });
 }
 
 const MONTHS: [&str; 12] = [
@@ -74,24 +86,48 @@ const MONTHS: [&str; 12] = [
 
 /// "Mar 2021" for `2021-03` and `2021-03-14`, "2021" for `2021`.
 pub fn human(date: &str) -> String {
-    match parse_partial_date(date) {
+    let mut out = String::new();
+    push_human(&mut out, date);
+    out
+}
+
+/// `human`, written at the end of `out`.
+pub fn push_human(out: &mut String, date: &str) {
+    let _ = match parse_partial_date(date) {
         Some(PartialDate {
             year,
             month: Some(m),
             ..
-        }) => format!("{} {year}", MONTHS[m as usize - 1]),
-        Some(d) => d.year.to_string(),
-        None => date.to_string(),
-    }
+        }) => write!(out, "{} {year}", MONTHS[m as usize - 1]),
+        Some(d) => write!(out, "{}", d.year),
+        None => write!(out, "{date}"),
+    };
 }
 
 /// "Mar 2021 – present", "2019 – 2021", "" without dates.
 pub fn period(start: Option<&str>, end: Option<&str>) -> String {
+    let mut out = String::new();
+    push_period(&mut out, start, end);
+    out
+}
+
+/// `period`, written at the end of `out`.
+pub fn push_period(out: &mut String, start: Option<&str>, end: Option<&str>) {
     match (start, end) {
-        (Some(s), Some(e)) => format!("{} – {}", human(s), human(e)),
-        (Some(s), None) => format!("{} – present", human(s)),
-        (None, Some(e)) => format!("until {}", human(e)),
-        (None, None) => String::new(),
+        (Some(s), Some(e)) => {
+            push_human(out, s);
+            out.push_str(" – ");
+            push_human(out, e);
+        }
+        (Some(s), None) => {
+            push_human(out, s);
+            out.push_str(" – present");
+        }
+        (None, Some(e)) => {
+            out.push_str("until ");
+            push_human(out, e);
+        }
+        (None, None) => {}
     }
 }
 
