@@ -269,6 +269,7 @@ fn build(
         })
         .collect();
     let any_absent = parts.iter().any(|p| p.grounding == Grounding::Absent);
+    let n_parts = parts.len();
     let (status, text, sources) = if facts.is_empty() && in_scope {
         (
             "no_profile_data",
@@ -276,7 +277,7 @@ fn build(
             Vec::new(),
         )
     } else {
-        let status = if grounded.len() == parts.len() {
+        let status = if grounded.len() == n_parts {
             "answered"
         } else if !grounded.is_empty() {
             "partially_answered"
@@ -286,26 +287,29 @@ fn build(
             "unsupported"
         };
         // each part is a sentence: it starts with a capital
-        let text: Vec<String> = parts
-            .iter()
-            .map(|p| {
-                let mut c = p.text.chars();
-                c.next()
-                    .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-            })
-            .collect();
+        let mut text = String::new();
         let mut sources: Vec<answers::Source> = Vec::new();
-        for s in parts.iter().flat_map(|p| &p.sources) {
-            if !sources.contains(s) {
-                sources.push(s.clone());
+        for (i, p) in parts.into_iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            let mut c = p.text.chars();
+            if let Some(first) = c.next() {
+                text.extend(first.to_uppercase());
+                text.push_str(c.as_str());
+            }
+            for s in p.sources {
+                if !sources.contains(&s) {
+                    sources.push(s);
+                }
             }
         }
-        (status, text.join(" "), sources)
+        (status, text, sources)
     };
     let (band, confidence) = match (status, grounded.iter().min()) {
         ("answered" | "partially_answered", Some(b)) => {
             let (name, v) = band_value(*b);
-            let share = grounded.len() as f64 / parts.len() as f64;
+            let share = grounded.len() as f64 / n_parts as f64;
             (name, (v * share * 100.0).round() / 100.0)
         }
         _ => ("none", 0.0),
