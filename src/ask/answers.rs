@@ -70,14 +70,14 @@ pub fn unsupported(text: String) -> Part {
 }
 
 /// What every answer function reads.
-pub struct Ask<'a> {
-    pub f: &'a Facts<'a>,
+pub struct Ask<'a, 'f> {
+    pub f: &'a Facts<'f>,
     pub today: i64,
     /// Normal forms of the question's words.
     pub words: Vec<&'a str>,
 }
 
-impl Ask<'_> {
+impl Ask<'_, '_> {
     fn name(&self) -> &str {
         self.f.name()
     }
@@ -228,18 +228,18 @@ fn key_of(text: &str) -> String {
     canon(&normalise(text))
 }
 
-fn skills_named<'a>(f: &'a Facts<'a>, key: &str) -> Vec<&'a Skill<'a>> {
+fn skills_named<'a, 'f>(f: &'a Facts<'f>, key: &str) -> Vec<&'a Skill<'f>> {
     f.skills.iter().filter(|s| is_key(&s.name, key)).collect()
 }
 
-fn skills_with_keyword<'a>(f: &'a Facts<'a>, key: &str) -> Vec<&'a Skill<'a>> {
+fn skills_with_keyword<'a, 'f>(f: &'a Facts<'f>, key: &str) -> Vec<&'a Skill<'f>> {
     f.skills
         .iter()
         .filter(|s| s.keywords.iter().any(|k| is_key(k, key)))
         .collect()
 }
 
-fn roles_naming<'a>(f: &'a Facts<'a>, key: &str) -> Vec<&'a Role<'a>> {
+fn roles_naming<'a, 'f>(f: &'a Facts<'f>, key: &str) -> Vec<&'a Role<'f>> {
     f.roles
         .iter()
         .filter(|r| r.texts().iter().any(|t| mentions(t, key)))
@@ -247,7 +247,7 @@ fn roles_naming<'a>(f: &'a Facts<'a>, key: &str) -> Vec<&'a Role<'a>> {
 }
 
 /// Projects naming the term: (project, in its keyword list?).
-fn projects_naming<'a>(f: &'a Facts<'a>, key: &str) -> Vec<(&'a Project<'a>, bool)> {
+fn projects_naming<'a, 'f>(f: &'a Facts<'f>, key: &str) -> Vec<(&'a Project<'f>, bool)> {
     f.projects
         .iter()
         .filter_map(|p| {

@@ -13,13 +13,18 @@ use crate::resume::sections::{self, Row, Section};
 /// A text of the résumé, borrowed from the rendering when it could be.
 pub type Text<'a> = Cow<'a, str>;
 
+/// A list of texts (keywords, highlights, courses, roles wanted): a slice of
+/// one pool when read from an ask form (`form::decode`), where a vector for
+/// each list was half of the form's allocations.
+pub type Texts<'a> = Cow<'a, [Text<'a>]>;
+
 #[derive(Debug, Clone, Default)]
 pub struct Skill<'a> {
     pub name: Text<'a>,
     pub level: Option<Text<'a>>,
     pub years: Option<i64>,
     pub category: Option<Text<'a>>,
-    pub keywords: Vec<Text<'a>>,
+    pub keywords: Texts<'a>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -30,7 +35,7 @@ pub struct Role<'a> {
     pub end: Option<Text<'a>>,
     pub location: Option<Text<'a>>,
     pub summary: Option<Text<'a>>,
-    pub highlights: Vec<Text<'a>>,
+    pub highlights: Texts<'a>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -41,7 +46,7 @@ pub struct Study<'a> {
     pub start: Option<Text<'a>>,
     pub end: Option<Text<'a>>,
     pub score: Option<Text<'a>>,
-    pub courses: Vec<Text<'a>>,
+    pub courses: Texts<'a>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -52,8 +57,8 @@ pub struct Project<'a> {
     pub repo_url: Option<Text<'a>>,
     pub start: Option<Text<'a>>,
     pub end: Option<Text<'a>>,
-    pub highlights: Vec<Text<'a>>,
-    pub keywords: Vec<Text<'a>>,
+    pub highlights: Texts<'a>,
+    pub keywords: Texts<'a>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -79,7 +84,7 @@ pub struct Facts<'a> {
     pub links: Vec<(Text<'a>, Text<'a>)>,
     pub open_to_work: bool,
     pub open_to_work_note: Option<Text<'a>>,
-    pub open_to_work_roles: Vec<Text<'a>>,
+    pub open_to_work_roles: Texts<'a>,
     pub skills: Vec<Skill<'a>>,
     pub roles: Vec<Role<'a>>,
     pub education: Vec<Study<'a>>,
@@ -106,15 +111,16 @@ impl Cells<'_> {
     fn text(&self, col: &str) -> Text<'static> {
         self.opt(col).unwrap_or_default()
     }
-    fn list(&self, col: &str) -> Vec<Text<'static>> {
+    fn list(&self, col: &str) -> Texts<'static> {
         match self.0.cell(&self.1.cells, col) {
             Value::Array(a) => a
                 .iter()
                 .filter_map(Value::as_str)
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| Cow::Owned(s.to_string()))
-                .collect(),
-            _ => Vec::new(),
+                .collect::<Vec<_>>()
+                .into(),
+            _ => Texts::default(),
         }
     }
 }
@@ -154,7 +160,8 @@ impl Facts<'_> {
                 .iter()
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| Cow::Owned(s.clone()))
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             skills: rows(&sections::SKILLS)
                 .iter()
                 .filter(|c| c.opt("name").is_some())
@@ -253,7 +260,7 @@ impl Skill<'_> {
             level: self.level.as_ref().map(own),
             years: self.years,
             category: self.category.as_ref().map(own),
-            keywords: self.keywords.iter().map(own).collect(),
+            keywords: self.keywords.iter().map(own).collect::<Vec<_>>().into(),
         }
     }
 }

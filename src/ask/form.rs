@@ -4,18 +4,21 @@
 //! rendering for each question was a tenth of an ask's CPU (perf); reading
 //! this is a walk over lengths.
 //!
-//! Layout: a version byte, then every field of `Facts` in declaration order.
-//! A number is LEB128; a text is its length and its bytes; an absent text is
-//! 0 and a present one its length plus one; a list is its length and its
-//! items; a flag is one byte. Anything that does not read back whole (an
-//! older version, a damaged row) reads as no form, and the engine reads the
-//! JSON instead.
+//! Layout: a version byte; the pool, every text of every list of texts
+//! (keywords, highlights, courses, roles wanted) in the order the lists come,
+//! as its length in bytes, its count and the texts; then every field of
+//! `Facts` in declaration order, a list of texts as its count alone (its
+//! texts are the next ones of the pool). A number is LEB128; a text is its
+//! length and its bytes; an absent text is 0 and a present one its length
+//! plus one; a list of rows is its length and its rows; a flag is one byte.
+//! Anything that does not read back whole (an older version, a damaged row)
+//! reads as no form, and the engine reads the JSON instead.
 
 use std::borrow::Cow;
 
 use rusqlite::OptionalExtension;
 
-use super::facts::{Cert, Facts, Project, Role, Skill, Study, Text};
+use super::facts::{Cert, Facts, Project, Role, Skill, Study, Text, Texts};
 
 /// Bumped whenever the layout or `Facts` changes: a form of another version
 /// reads as none. Bump it with a migration that marks every public résumé
@@ -70,8 +73,11 @@ pub fn kept(
 }
 
 pub fn encode(f: &Facts) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(4096));
-    w.0.push(VERSION);
+    let mut w = Writer {
+        out: Vec::with_capacity(4096),
+        pool: Vec::with_capacity(2048),
+        pooled: 0,
+    };
     w.text(&f.username);
     w.text(&f.full_name);
     w.opt(&f.headline);
@@ -129,15 +135,54 @@ pub fn encode(f: &Facts) -> Vec<u8> {
         w.opt(&c.expires);
         w.opt(&c.url);
     });
-    w.0
+    let mut form = vec![VERSION];
+    let mut head = Writer {
+        out: Vec::new(),
+        pool: Vec::new(),
+        pooled: 0,
+    };
+    head.num(w.pool.len() as u64);
+    head.num(w.pooled);
+    form.extend_from_slice(&head.out);
+    form.extend_from_slice(&w.pool);
+    form.extend_from_slice(&w.out);
+    form
 }
 
-/// The facts of a form, or `None` when it does not read back whole.
-pub fn decode(b: &[u8]) -> Option<Facts<'_>> {
-    let mut r = Reader { b, at: 0 };
+/// The facts of a form, or `None` when it does not read back whole. The
+/// lists of texts are slices of `pool`, which the caller keeps as long as
+/// the facts.
+pub fn decode<'p>(b: &'p [u8], pool: &'p mut Vec<Text<'p>>) -> Option<Facts<'p>> {
+    let mut r = Reader {
+        b,
+        at: 0,
+        pool: &[],
+        used: 0,
+    };
     if r.byte()? != VERSION {
         return None;
     }
+    let pool_len = r.len()?;
+    let count = r.len()?;
+    let end = r.at.checked_add(pool_len)?;
+    let mut texts = Reader {
+        b: b.get(..end)?,
+        at: r.at,
+        pool: &[],
+        used: 0,
+    };
+    pool.clear();
+    // every text takes a byte at least: a damaged count asks no more
+    pool.reserve(count.min(pool_len));
+    for _ in 0..count {
+        pool.push(texts.text()?);
+    }
+    if texts.at != end {
+        return None;
+    }
+    let pool: &'p Vec<Text<'p>> = pool;
+    r.at = end;
+    r.pool = pool;
     // a struct expression evaluates its fields in the order written: the
     // order `encode` wrote them in
     let f = Facts {
@@ -206,25 +251,34 @@ pub fn decode(b: &[u8]) -> Option<Facts<'_>> {
             })
         })?,
     };
-    (r.at == b.len()).then_some(f)
+    (r.at == b.len() && r.used == r.pool.len()).then_some(f)
 }
 
-struct Writer(Vec<u8>);
+struct Writer {
+    out: Vec<u8>,
+    /// The texts of every list of texts, and how many.
+    pool: Vec<u8>,
+    pooled: u64,
+}
+
+fn push_num(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let low = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
 
 impl Writer {
-    fn num(&mut self, mut n: u64) {
-        loop {
-            let low = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                self.0.push(low);
-                return;
-            }
-            self.0.push(low | 0x80);
-        }
+    fn num(&mut self, n: u64) {
+        push_num(&mut self.out, n);
     }
     fn bytes(&mut self, s: &str) {
-        self.0.extend_from_slice(s.as_bytes());
+        self.out.extend_from_slice(s.as_bytes());
     }
     fn text(&mut self, s: &str) {
         self.num(s.len() as u64);
@@ -239,8 +293,14 @@ impl Writer {
             }
         }
     }
+    /// A list of texts: its count here, its texts in the pool.
     fn texts(&mut self, list: &[Text]) {
-        self.list(list, |w, s| w.text(s));
+        self.num(list.len() as u64);
+        for t in list {
+            push_num(&mut self.pool, t.len() as u64);
+            self.pool.extend_from_slice(t.as_bytes());
+        }
+        self.pooled += list.len() as u64;
     }
     fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {
         self.num(items.len() as u64);
@@ -249,13 +309,13 @@ impl Writer {
         }
     }
     fn flag(&mut self, b: bool) {
-        self.0.push(u8::from(b));
+        self.out.push(u8::from(b));
     }
     fn int(&mut self, n: Option<i64>) {
         match n {
-            None => self.0.push(0),
+            None => self.out.push(0),
             Some(n) => {
-                self.0.push(1);
+                self.out.push(1);
                 // zigzag: small negatives stay small
                 self.num(((n << 1) ^ (n >> 63)) as u64);
             }
@@ -266,6 +326,9 @@ impl Writer {
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
+    /// The texts of the lists of texts, and how many were taken.
+    pool: &'a [Text<'a>],
+    used: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -304,8 +367,13 @@ impl<'a> Reader<'a> {
             n => self.str(n - 1).map(Some),
         }
     }
-    fn texts(&mut self) -> Option<Vec<Text<'a>>> {
-        self.list(Reader::text)
+    /// A list of texts: the next ones of the pool.
+    fn texts(&mut self) -> Option<Texts<'a>> {
+        let n = self.len()?;
+        let end = self.used.checked_add(n)?;
+        let list = self.pool.get(self.used..end)?;
+        self.used = end;
+        Some(Cow::Borrowed(list))
     }
     fn list<T>(&mut self, mut each: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let n = self.len()?;
@@ -339,6 +407,10 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
+    fn reads(form: &[u8]) -> bool {
+        decode(form, &mut Vec::new()).is_some()
+    }
+
     fn full() -> Facts<'static> {
         let t = |s: &str| Cow::Owned(s.to_string());
         Facts {
@@ -353,14 +425,14 @@ mod tests {
             links: vec![(t("GitHub"), t("https://github.com/ada"))],
             open_to_work: true,
             open_to_work_note: Some(t("")),
-            open_to_work_roles: vec![t("Staff"), t("Principal")],
+            open_to_work_roles: vec![t("Staff"), t("Principal")].into(),
             skills: vec![
                 Skill {
                     name: t("Rust"),
                     level: Some(t("Expert")),
                     years: Some(7),
                     category: None,
-                    keywords: vec![t("tokio")],
+                    keywords: vec![t("tokio")].into(),
                 },
                 Skill {
                     name: t("Negative"),
@@ -377,13 +449,13 @@ mod tests {
                 company: t("Acme Ltd"),
                 title: t("Engineer"),
                 start: Some(t("2020-01")),
-                highlights: vec![t("x".repeat(300).as_str())],
+                highlights: vec![t("x".repeat(300).as_str())].into(),
                 ..Default::default()
             }],
             education: vec![Study::default()],
             projects: vec![Project {
                 name: t("Loom"),
-                keywords: vec![t("C++"), t("")],
+                keywords: vec![t("C++"), t("")].into(),
                 ..Default::default()
             }],
             certifications: vec![Cert {
@@ -399,7 +471,8 @@ mod tests {
     fn a_form_reads_back_as_the_facts_it_was_made_of() {
         for f in [full(), Facts::default()] {
             let form = encode(&f);
-            let back = decode(&form).expect("reads back");
+            let mut pool = Vec::new();
+            let back = decode(&form, &mut pool).expect("reads back");
             assert_eq!(format!("{back:?}"), format!("{f:?}"));
             assert!(matches!(back.username, Cow::Borrowed(_)));
         }
@@ -410,26 +483,38 @@ mod tests {
         let form = encode(&full());
         // every cut short, and one byte more
         for n in 0..form.len() {
-            assert!(decode(&form[..n]).is_none(), "cut at {n}");
+            assert!(!reads(&form[..n]), "cut at {n}");
         }
         let mut longer = form.clone();
         longer.push(0);
-        assert!(decode(&longer).is_none());
+        assert!(!reads(&longer));
         let mut older = form.clone();
         older[0] = VERSION.wrapping_sub(1);
-        assert!(decode(&older).is_none());
+        assert!(!reads(&older));
         // a text that is not UTF-8, a list far longer than the form
         let mut bad = vec![VERSION, 2, 0xff, 0xfe];
-        assert!(decode(&bad).is_none());
+        assert!(!reads(&bad));
+        // an empty pool, empty texts, then 2^32 links
         bad = vec![
-            VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f,
+            VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f,
         ];
-        assert!(decode(&bad).is_none());
-        assert!(
-            decode(&[
-                VERSION, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01
-            ])
-            .is_none()
-        );
+        assert!(!reads(&bad));
+        // a pool of 2^32 texts in 0 bytes; a number longer than 64 bits
+        assert!(!reads(&[VERSION, 0, 0xff, 0xff, 0xff, 0xff, 0x0f]));
+        assert!(!reads(&[
+            VERSION, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01
+        ]));
+        // a list that takes more texts than the pool holds
+        let one = Facts {
+            open_to_work_roles: vec![Cow::Borrowed("Staff")].into(),
+            ..Default::default()
+        };
+        let mut form = encode(&one);
+        // the count of roles wanted, before the five empty lists of rows
+        let at = form.len() - 6;
+        assert_eq!(form[at], 1);
+        assert!(reads(&form));
+        form[at] = 2;
+        assert!(!reads(&form));
     }
 }

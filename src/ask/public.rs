@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::facts::{Cert, Facts, Project, Role, Skill, Study, Text};
+use super::facts::{Cert, Facts, Project, Role, Skill, Study, Text, Texts};
 use crate::resume::sections;
 
 /// One field as the engine reads it; anything else reads as `Other`. A
@@ -49,10 +49,10 @@ impl<'a> Loose<'a> {
         matches!(self, Loose::Bool(true))
     }
     /// The strings of a list that have something in them.
-    fn texts(self) -> Vec<Text<'a>> {
+    fn texts(self) -> Texts<'a> {
         match self {
-            Loose::Texts(t) => t,
-            _ => Vec::new(),
+            Loose::Texts(t) => t.into(),
+            _ => Texts::default(),
         }
     }
 }
@@ -328,12 +328,12 @@ mod tests {
         assert_eq!((&*f.username, &*f.full_name), ("ada", "Ada L"));
         assert_eq!((f.headline, f.summary, f.location), (None, None, None));
         assert!(!f.open_to_work);
-        assert_eq!(f.open_to_work_roles, ["SRE"]);
+        assert_eq!(*f.open_to_work_roles, ["SRE"]);
         assert_eq!(f.links, [("link".into(), "ada".into())]);
         let skills: Vec<_> = f
             .skills
             .iter()
-            .map(|s| (&*s.name, s.years, s.level.clone(), s.keywords.clone()))
+            .map(|s| (&*s.name, s.years, s.level.clone(), s.keywords.to_vec()))
             .collect();
         assert_eq!(
             skills,

@@ -107,7 +107,7 @@ impl Entry {
             listed.push((words.id(&key_of(&s.name)), i));
         }
         for (i, s) in f.skills.iter().enumerate() {
-            for k in &s.keywords {
+            for k in s.keywords.iter() {
                 listed.push((words.id(&key_of(k)), i));
             }
         }
@@ -158,7 +158,7 @@ impl Entry {
 
 /// What the job vocabulary reads of an entry's skills.
 fn skill_names(e: &Entry) -> impl Iterator<Item = (&str, &[crate::ask::facts::Text<'static>])> {
-    e.skills.iter().map(|s| (&*s.name, s.keywords.as_slice()))
+    e.skills.iter().map(|s| (&*s.name, &*s.keywords))
 }
 
 /// The texts of a JSON value (not its keys): what the text filter matches.

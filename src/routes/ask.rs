@@ -27,10 +27,11 @@ pub const MAX_QUESTION: usize = 500;
 /// is no worse than slower.
 fn with_facts<R>(ctx: &Ctx, then: impl FnOnce(String, &Facts) -> ApiResult<R>) -> ApiResult<R> {
     let kept = ask::form::kept(&*ctx.app.pool.get()?, ctx.param(0))?;
-    if let Some((user_id, form)) = kept
-        && let Some(facts) = ask::form::decode(&form)
+    let mut pool = Vec::new();
+    if let Some((user_id, form)) = &kept
+        && let Some(facts) = ask::form::decode(form, &mut pool)
     {
-        return then(user_id, &facts);
+        return then(user_id.clone(), &facts);
     }
     let (user_id, body, _) = super::public::rendering(ctx, ctx.param(0), "json")?;
     let facts = Facts::from_json(&body)
