@@ -116,6 +116,9 @@ impl App {
             Arc::clone(&buckets),
             Arc::clone(&record),
         )?;
+        if let Some(thread) = flusher.thread() {
+            record.flushed_by(thread);
+        }
         let refresher = crate::resume::derived::spawn_refresher(pool.clone())?;
         Ok(App {
             refresher: Some(refresher),

@@ -52,6 +52,13 @@ impl Background {
     }
 }
 
+impl Background {
+    /// The thread, to wake it before its next round is due (`unpark`).
+    pub fn thread(&self) -> Option<std::thread::Thread> {
+        self.thread.as_ref().map(|t| t.thread().clone())
+    }
+}
+
 impl Drop for Background {
     /// Stops the thread after the round it is in, and waits for it.
     fn drop(&mut self) {

@@ -643,3 +643,46 @@ fn asks_are_written_by_the_flusher_and_kept_conversations_survive_a_restart() {
         .json();
     assert_eq!(t["messages"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn asks_of_an_account_deleted_before_they_are_written_are_left_out() {
+    let (app, ada) = rich();
+    let bob = person(&app, "bob", "Bob Babbage");
+    fill(&app, &bob, &json!({"skills": [{"name": "Go"}]}));
+    for q in ["Does she know Rust?", "Where is she based?", "Who is this?"] {
+        assert_eq!(ask(&app, "ada", q).status, 200);
+    }
+    assert_eq!(ask(&app, "bob", "Does he know Go?").status, 200);
+    let r = app.call(
+        "DELETE",
+        "/v1/me/account",
+        Cred::Jwt(&ada),
+        Some(&json!({"password": PASSWORD})),
+    );
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(ask(&app, "bob", "Where is he based?").status, 200);
+    // the flusher runs every second
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let db = open_db(&app.db_path());
+    let users: Vec<String> = db
+        .prepare("SELECT u.username FROM ask_log a JOIN users u ON u.id = a.user_id ORDER BY a.id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(users, ["bob", "bob"]);
+    let orphans: i64 = db
+        .query_row(
+            "SELECT count(*) FROM ask_log WHERE user_id NOT IN (SELECT id FROM users)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans, 0);
+    assert!(
+        !app.log_text().contains("not written"),
+        "{}",
+        app.log_text()
+    );
+}
