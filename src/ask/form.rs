@@ -135,15 +135,10 @@ pub fn encode(f: &Facts) -> Vec<u8> {
         w.opt(&c.expires);
         w.opt(&c.url);
     });
-    let mut form = vec![VERSION];
-    let mut head = Writer {
-        out: Vec::new(),
-        pool: Vec::new(),
-        pooled: 0,
-    };
-    head.num(w.pool.len() as u64);
-    head.num(w.pooled);
-    form.extend_from_slice(&head.out);
+    let mut form = Vec::with_capacity(w.pool.len() + w.out.len() + 16);
+    form.push(VERSION);
+    push_num(&mut form, w.pool.len() as u64);
+    push_num(&mut form, w.pooled);
     form.extend_from_slice(&w.pool);
     form.extend_from_slice(&w.out);
     form
@@ -273,23 +268,24 @@ fn push_num(out: &mut Vec<u8>, mut n: u64) {
     }
 }
 
+fn push_text(out: &mut Vec<u8>, s: &str) {
+    push_num(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
 impl Writer {
     fn num(&mut self, n: u64) {
         push_num(&mut self.out, n);
     }
-    fn bytes(&mut self, s: &str) {
-        self.out.extend_from_slice(s.as_bytes());
-    }
     fn text(&mut self, s: &str) {
-        self.num(s.len() as u64);
-        self.bytes(s);
+        push_text(&mut self.out, s);
     }
     fn opt(&mut self, s: &Option<Text>) {
         match s {
             None => self.num(0),
             Some(s) => {
                 self.num(s.len() as u64 + 1);
-                self.bytes(s);
+                self.out.extend_from_slice(s.as_bytes());
             }
         }
     }
@@ -297,8 +293,7 @@ impl Writer {
     fn texts(&mut self, list: &[Text]) {
         self.num(list.len() as u64);
         for t in list {
-            push_num(&mut self.pool, t.len() as u64);
-            self.pool.extend_from_slice(t.as_bytes());
+            push_text(&mut self.pool, t);
         }
         self.pooled += list.len() as u64;
     }

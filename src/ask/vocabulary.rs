@@ -572,41 +572,38 @@ fn join_into(tokens: &[Token], out: &mut String) {
 }
 
 /// The keys a question can name: the hashes of the canonical keys of each
-/// run of up to `MAX_WORDS` of its words, the only keys `find` looks up. A
-/// profile's terms are built only when `names` says so (searching the
-/// question for each term's every spelling was half of a question's plan).
-/// Two keys that hash alike build a term no run names, which `find` then
-/// never finds: harmless.
-pub struct Asked {
-    keys: Vec<u64>,
-    /// The hashes of every spelling `canon` reads as one of `keys`: a
-    /// term of plain words is left out by the hash of its lower case alone,
-    /// before its words are cut (cutting every term's words was most of what
-    /// was left of the plan).
-    spellings: Vec<u64>,
-}
+/// run of up to `MAX_WORDS` of its words (the only keys `find` looks up),
+/// and of every spelling `canon` reads as one of them. A profile's terms are
+/// built only when `names` says so (searching the question for each term's
+/// every spelling was half of a question's plan), and a term of plain words
+/// is left out by the hash of its lower case alone, before its words are
+/// cut (`may_name`). Every spelling reads as its own key (tested), so a
+/// key `canon` gives is a spelling of no other key, and among these hashes
+/// it finds only a run's own. Two keys that hash alike build a term no run
+/// names, which `find` then never finds: harmless.
+pub struct Asked(Vec<u64>);
 
 impl Asked {
     pub fn of(tokens: &[Token]) -> Asked {
-        let mut keys = Vec::with_capacity(tokens.len() * MAX_WORDS);
-        let mut spellings = Vec::with_capacity(tokens.len() * MAX_WORDS);
+        let mut hashes = Vec::with_capacity(tokens.len() * MAX_WORDS * 2);
         let mut joined = String::with_capacity(tokens.iter().map(|t| t.norm.len() + 1).sum());
         for n in 1..=MAX_WORDS.min(tokens.len()) {
             for run in tokens.windows(n) {
                 join_into(run, &mut joined);
                 let key = canon_ref(&joined);
-                keys.push(key_hash(key));
-                spellings.push(key_hash(key));
-                if let Some(list) = table().phrases.get(key) {
-                    spellings.extend(list.iter().map(|p| key_hash(p)));
+                match table().phrases.get(key) {
+                    // the key's spellings, the key itself among them when
+                    // it is canonical
+                    Some(list) => hashes.extend(list.iter().map(|p| key_hash(p))),
+                    None => hashes.push(key_hash(key)),
                 }
             }
         }
-        Asked { keys, spellings }
+        Asked(hashes)
     }
 
     pub fn names(&self, key: &str) -> bool {
-        self.keys.contains(&key_hash(key))
+        self.0.contains(&key_hash(key))
     }
 
     /// Can `text`, as the profile spells it, be a term the question names?
@@ -615,20 +612,23 @@ impl Asked {
     fn may_name(&self, text: &str) -> bool {
         let mut buf = [0u8; 64];
         let b = text.as_bytes();
-        let plain = !b.is_empty()
-            && b.len() <= buf.len()
-            && b[0] != b' '
-            && b[b.len() - 1] != b' '
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b' ')
-            && !text.contains("  ");
-        if !plain {
+        if b.is_empty() || b.len() > buf.len() {
             return true;
         }
-        let lower = &mut buf[..b.len()];
-        lower.copy_from_slice(b);
-        lower.make_ascii_lowercase();
-        let lower = std::str::from_utf8(lower).expect("ASCII");
-        self.spellings.contains(&key_hash(lower))
+        let mut prev = b' ';
+        for (i, &c) in b.iter().enumerate() {
+            // a space first, after another or last is not plain
+            if !(c.is_ascii_alphanumeric() || c == b' ' && prev != b' ') {
+                return true;
+            }
+            buf[i] = c.to_ascii_lowercase();
+            prev = c;
+        }
+        if prev == b' ' {
+            return true;
+        }
+        let lower = std::str::from_utf8(&buf[..b.len()]).expect("ASCII");
+        self.0.contains(&key_hash(lower))
     }
 }
 
@@ -754,6 +754,22 @@ fn is_canon(norm: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_canonical_key_is_a_spelling_of_another() {
+        // what `Asked` relies on to hold a question's keys and spellings in
+        // one set: every spelling of a key reads as that key, so a key that
+        // reads as itself is a spelling of itself alone
+        let t = table();
+        for (key, spellings) in &t.phrases {
+            assert_eq!(canon(key), *key);
+            for p in spellings {
+                assert_eq!(canon(p), *key, "{p}");
+            }
+        }
+        assert_eq!(canon("ci cd"), "ci cd");
+        assert_eq!(canon("k8s"), "kubernetes");
+    }
 
     #[test]
     fn synonyms_are_one_term() {

@@ -28,10 +28,10 @@ pub const MAX_QUESTION: usize = 500;
 fn with_facts<R>(ctx: &Ctx, then: impl FnOnce(String, &Facts) -> ApiResult<R>) -> ApiResult<R> {
     let kept = ask::form::kept(&*ctx.app.pool.get()?, ctx.param(0))?;
     let mut pool = Vec::new();
-    if let Some((user_id, form)) = &kept
-        && let Some(facts) = ask::form::decode(form, &mut pool)
+    if let Some((user_id, form)) = kept
+        && let Some(facts) = ask::form::decode(&form, &mut pool)
     {
-        return then(user_id.clone(), &facts);
+        return then(user_id, &facts);
     }
     let (user_id, body, _) = super::public::rendering(ctx, ctx.param(0), "json")?;
     let facts = Facts::from_json(&body)

@@ -100,12 +100,7 @@ fn account_delete_needs_the_password_and_removes_everything() {
     assert_eq!(r.field_errors(), errs(&[("password", "required")]));
     assert_eq!(app.get("/v1/me/account", Cred::Jwt(&jwt)).status, 200);
 
-    let r = app.call(
-        "DELETE",
-        "/v1/me/account",
-        Cred::Jwt(&jwt),
-        Some(&json!({"password": PASSWORD})),
-    );
+    let r = app.delete_account(&jwt);
     assert_eq!(r.status, 204);
     app.get("/v1/me/account", Cred::Jwt(&jwt))
         .problem(401, "invalid_token");

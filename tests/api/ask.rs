@@ -437,12 +437,7 @@ fn transcripts_are_kept_on_pro_and_belong_to_their_owner() {
     let export = app.get("/v1/me/export", Cred::Jwt(&jwt)).json();
     assert_eq!(export["transcripts"].as_array().unwrap().len(), 1);
     assert_eq!(export["insights"]["asks"].as_array().unwrap().len(), 3);
-    let r = app.call(
-        "DELETE",
-        "/v1/me/account",
-        Cred::Jwt(&jwt),
-        Some(&json!({"password": PASSWORD})),
-    );
+    let r = app.delete_account(&jwt);
     assert_eq!(r.status, 204, "{}", r.text());
     let db = open_db(&app.db_path());
     let n = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
@@ -653,24 +648,16 @@ fn asks_of_an_account_deleted_before_they_are_written_are_left_out() {
         assert_eq!(ask(&app, "ada", q).status, 200);
     }
     assert_eq!(ask(&app, "bob", "Does he know Go?").status, 200);
-    let r = app.call(
-        "DELETE",
-        "/v1/me/account",
-        Cred::Jwt(&ada),
-        Some(&json!({"password": PASSWORD})),
-    );
+    let r = app.delete_account(&ada);
     assert_eq!(r.status, 204, "{}", r.text());
     assert_eq!(ask(&app, "bob", "Where is he based?").status, 200);
     // the flusher runs every second
     std::thread::sleep(std::time::Duration::from_millis(2500));
     let db = open_db(&app.db_path());
-    let users: Vec<String> = db
-        .prepare("SELECT u.username FROM ask_log a JOIN users u ON u.id = a.user_id ORDER BY a.id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let users = strings(
+        &db,
+        "SELECT u.username FROM ask_log a JOIN users u ON u.id = a.user_id ORDER BY a.id",
+    );
     assert_eq!(users, ["bob", "bob"]);
     let orphans: i64 = db
         .query_row(

@@ -551,13 +551,10 @@ fn a_version_2_database_is_migrated_at_start() {
         "ada and boss: {status}"
     );
     let db = open_db(&app.db_path());
-    let keys: Vec<String> = db
-        .prepare("SELECT username_key FROM search_docs d JOIN search_index s ON s.rowid = d.doc ORDER BY 1")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let keys = strings(
+        &db,
+        "SELECT username_key FROM search_docs d JOIN search_index s ON s.rowid = d.doc ORDER BY 1",
+    );
     assert_eq!(keys, ["ada", "boss"]);
     assert_eq!(integrity(&db), "ok");
 }

@@ -324,12 +324,7 @@ fn the_candidate_index_follows_every_change_at_once() {
     let shown = names(&tool(&app, &rita, "rank_candidates", job), "ranking");
     assert!(shown.contains(&"ada".to_string()) && !shown.contains(&"bob".to_string()));
     // a deleted account too
-    let r = app.call(
-        "DELETE",
-        "/v1/me/account",
-        Cred::Jwt(&ada),
-        Some(&json!({"password": PASSWORD})),
-    );
+    let r = app.delete_account(&ada);
     assert_eq!(r.status, 204, "{}", r.text());
     assert_eq!(
         names(&tool(&app, &rita, "search_candidates", rust), "candidates"),

@@ -201,6 +201,16 @@ impl TestApp {
         )
     }
 
+    /// `DELETE /v1/me/account` with the test password.
+    pub fn delete_account(&self, jwt: &str) -> Resp {
+        self.call(
+            "DELETE",
+            "/v1/me/account",
+            Cred::Jwt(jwt),
+            Some(&json!({"password": PASSWORD})),
+        )
+    }
+
     pub fn login(&self, username: &str, password: &str) -> Resp {
         self.post(
             "/v1/auth/login",
@@ -284,6 +294,16 @@ pub fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
 
 pub fn open_db(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).unwrap()
+}
+
+/// The first column of every row `sql` selects, as text.
+pub fn strings(db: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    db.prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 fn send(addr: SocketAddr, request: &[u8]) -> Resp {

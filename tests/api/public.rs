@@ -351,12 +351,7 @@ fn the_index_follows_every_write() {
     );
     assert_eq!(s("erlang"), Vec::<String>::new());
     assert_eq!(s("piper"), ["ada"]);
-    app.call(
-        "DELETE",
-        "/v1/me/account",
-        Cred::Jwt(&jwt),
-        Some(&json!({"password": PASSWORD})),
-    );
+    app.delete_account(&jwt);
     assert_eq!(s("piper"), Vec::<String>::new());
 }
 
