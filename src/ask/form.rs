@@ -60,9 +60,7 @@ pub fn kept(
     username: &str,
 ) -> rusqlite::Result<Option<(String, Vec<u8>)>> {
     conn.prepare_cached(
-        "SELECT u.id, a.form FROM users u
-           JOIN public_renders r ON r.user_id = u.id
-           JOIN public_asks a ON a.user_id = u.id AND a.json_etag = r.json_etag
+        "SELECT u.id, a.form FROM users u JOIN public_asks a ON a.user_id = u.id
          WHERE u.username_key = ?1 AND u.is_disabled = 0
            AND NOT EXISTS (SELECT 1 FROM stale_resumes s WHERE s.user_id = u.id)",
     )?
