@@ -41,22 +41,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static COUNTING: Counting = Counting;
 
-const QUESTIONS: &[&str] = &[
-    "Does she know Rust?",
-    "How many years of experience does she have?",
-    "How many years of Python?",
-    "What is her current role?",
-    "Where has she worked before?",
-    "Where is she based?",
-    "Is she open to work?",
-    "What is her education?",
-    "Which certifications are still valid?",
-    "Which projects use JavaScript?",
-    "How can I contact her?",
-    "Who is this?",
-    "Does she know Haskell and Go?",
-    "What is her salary?",
-];
+const QUESTIONS: &[&str] = include!("../bench/ask_questions.rs");
 
 /// Mean µs and allocations of `f` over `n` calls.
 fn measure(n: usize, mut f: impl FnMut(usize)) -> (f64, f64) {

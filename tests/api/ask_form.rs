@@ -11,22 +11,7 @@ use crate::ask::{ask, rich};
 use crate::common::TempDir;
 use crate::helpers::*;
 
-const QUESTIONS: &[&str] = &[
-    "Does she know Rust?",
-    "How many years of experience does she have?",
-    "How many years of Python?",
-    "What is her current role?",
-    "Where has she worked before?",
-    "Where is she based?",
-    "Is she open to work?",
-    "What is her education?",
-    "Which certifications are still valid?",
-    "Which projects use JavaScript?",
-    "How can I contact her?",
-    "Who is this?",
-    "Does she know Haskell and Go?",
-    "What is her salary?",
-];
+const QUESTIONS: &[&str] = include!("../../bench/ask_questions.rs");
 
 fn answers(app: &TestApp) -> Vec<Vec<u8>> {
     QUESTIONS
